@@ -1,0 +1,41 @@
+package dev.catalog.cache;
+
+import java.time.Duration;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class RedisConfiguration {
+
+	@Bean(destroyMethod = "close")
+	RedisConnection redisConnection(@Value("${spring.data.redis.url}") String url,
+			@Value("${catalog.redis.command-timeout:250ms}") Duration commandTimeout,
+			@Value("${catalog.redis.connect-timeout:500ms}") Duration connectTimeout) {
+		RedisURI uri = RedisURI.create(url);
+		uri.setTimeout(commandTimeout);
+		RedisClient client = RedisClient.create();
+		client.setOptions(ClientOptions.builder()
+			.autoReconnect(true)
+			// fail fast instead of buffering commands while disconnected: a read must never
+			// wait on a Redis that is down
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+			.build());
+		return new RedisConnection(client, uri);
+	}
+
+	@Bean
+	RedisHealthIndicator redisHealthIndicator(RedisConnection redis) {
+		return new RedisHealthIndicator(redis);
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.catalog.cache;
+
+import java.time.Duration;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import reactor.core.publisher.Mono;
+
+/**
+ * One shared Lettuce connection (keys as UTF-8 strings, values as raw bytes), opened on first
+ * use rather than at start-up so that the service starts and serves from PostgreSQL while
+ * Redis is unreachable. A failed attempt is not remembered: the next call tries again. Once
+ * open, Lettuce reconnects by itself.
+ */
+public class RedisConnection implements AutoCloseable {
+
+	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+	private final RedisClient client;
+
+	private final RedisURI uri;
+
+	private final Mono<StatefulRedisConnection<String, byte[]>> connection;
+
+	public RedisConnection(RedisClient client, RedisURI uri) {
+		this.client = client;
+		this.uri = uri;
+		this.connection = Mono.defer(() -> Mono.fromCompletionStage(this.client.connectAsync(CODEC, this.uri)))
+			.cache((open) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO, () -> Duration.ZERO);
+	}
+
+	/** Reactive commands on the shared connection; fails if Redis cannot be reached now. */
+	public Mono<RedisReactiveCommands<String, byte[]>> commands() {
+		return this.connection.map(StatefulRedisConnection::reactive);
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+	}
+
+}

@@ -1,0 +1,149 @@
+package dev.catalog.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * Real PostgreSQL and Redis server processes, started from binaries that arrive as Maven
+ * dependencies, so the service and its tests run on a machine that has nothing but a JDK.
+ * <p>
+ * Each server is started at most once per JVM and stopped by a shutdown hook: every
+ * application context in a test JVM shares the same two processes. Data lives under the
+ * given directory and survives restarts (PostgreSQL's cluster is only initialised when the
+ * directory is empty; Redis writes an append-only file there).
+ */
+public final class EmbeddedServers {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedServers.class);
+
+	private static Postgres postgres;
+
+	private static Redis redis;
+
+	private EmbeddedServers() {
+	}
+
+	/** Connection facts of the embedded PostgreSQL. */
+	public record Postgres(EmbeddedPostgres server, int port) {
+
+		public String r2dbcUrl() {
+			return "r2dbc:postgresql://localhost:" + this.port + "/postgres";
+		}
+
+		public String jdbcUrl() {
+			return "jdbc:postgresql://localhost:" + this.port + "/postgres";
+		}
+
+		public String username() {
+			return "postgres";
+		}
+
+		public String password() {
+			return "postgres";
+		}
+
+	}
+
+	/** Connection facts of the embedded Redis. */
+	public record Redis(RedisServer server, int port) {
+
+		public String url() {
+			return "redis://localhost:" + this.port;
+		}
+
+	}
+
+	/**
+	 * Starts PostgreSQL with its cluster in {@code dataDir/postgres}, or returns the one this
+	 * JVM already started. An ephemeral cluster is deleted when the JVM exits.
+	 */
+	public static synchronized Postgres postgres(Path dataDir, boolean ephemeral) {
+		if (postgres == null) {
+			Path directory = dataDir.resolve("postgres").toAbsolutePath();
+			int port = freePort();
+			try {
+				Files.createDirectories(directory.getParent());
+				EmbeddedPostgres server = EmbeddedPostgres.builder()
+					.setDataDirectory(directory)
+					.setCleanDataDirectory(ephemeral)
+					.setPort(port)
+					.setPGStartupWait(Duration.ofSeconds(60))
+					.setServerConfig("max_connections", "300")
+					.setServerConfig("shared_buffers", "512MB")
+					.setServerConfig("work_mem", "16MB")
+					.setServerConfig("maintenance_work_mem", "256MB")
+					.setServerConfig("max_wal_size", "4GB")
+					.setServerConfig("checkpoint_timeout", "15min")
+					.setServerConfig("synchronous_commit", "off")
+					.setServerConfig("jit", "off")
+					.start();
+				postgres = new Postgres(server, port);
+				logger.info("Embedded PostgreSQL listening on port {} with data in {}", port, directory);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, ex);
+			}
+		}
+		return postgres;
+	}
+
+	/**
+	 * Starts Redis with its append-only file in {@code dataDir/redis}, or returns the one this
+	 * JVM already started.
+	 */
+	public static synchronized Redis redis(Path dataDir) {
+		if (redis == null) {
+			Path directory = dataDir.resolve("redis").toAbsolutePath();
+			int port = freePort();
+			try {
+				Files.createDirectories(directory);
+				RedisServer server = RedisServer.newRedisServer()
+					.port(port)
+					.bind("127.0.0.1")
+					.setting("dir " + directory)
+					.setting("appendonly yes")
+					.setting("maxmemory 512mb")
+					.setting("maxmemory-policy allkeys-lru")
+					.setting("save \"\"")
+					.build();
+				server.start();
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server), "embedded-redis-stop"));
+				redis = new Redis(server, port);
+				logger.info("Embedded Redis listening on port {} with data in {}", port, directory);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Embedded Redis did not start in " + directory, ex);
+			}
+		}
+		return redis;
+	}
+
+	private static void stopQuietly(RedisServer server) {
+		try {
+			server.stop();
+		}
+		catch (IOException ex) {
+			// the JVM is going away; nothing useful to do
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
