@@ -19,10 +19,64 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * {@code hotCollectionShare} of the artifacts land in it, every other membership goes to one of
  * the other collections, never twice to the same one. {@code artifact_count} is maintained by
  * the membership triggers, so it equals the real count when seeding ends.
+ * <p>
+ * Loading into indexed tables costs several times more than building the indexes afterwards,
+ * so the seeding transaction drops the catalog's indexes and key constraints, as the database
+ * itself describes them ({@code pg_get_indexdef}, {@code pg_get_constraintdef}), loads the
+ * rows, and recreates them exactly; the foreign keys are validated when they come back. All of
+ * it is one transaction under an advisory lock: concurrent instances starting on one empty
+ * database seed it once, and a failure leaves the catalog as it was.
  */
 public class CatalogSeeder {
 
 	private static final Logger logger = LoggerFactory.getLogger(CatalogSeeder.class);
+
+	private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('catalog-seed'))";
+
+	private static final String IS_EMPTY = """
+			SELECT NOT EXISTS (SELECT 1 FROM artifacts) AND NOT EXISTS (SELECT 1 FROM collections) AS empty
+			""";
+
+	private static final String SAVE_KEYS_AND_INDEXES = """
+			CREATE TEMP TABLE catalog_seed_ddl ON COMMIT DROP AS
+			SELECT c.contype = 'f' AS foreign_key,
+			       format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname) AS drop_statement,
+			       format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+			              pg_get_constraintdef(c.oid)) AS restore_statement
+			  FROM pg_constraint c
+			 WHERE c.conrelid = ANY (ARRAY['artifacts', 'artifact_tags', 'artifact_versions', 'collections',
+			                              'collection_artifacts']::regclass[])
+			   AND c.contype IN ('p', 'u', 'f')
+			UNION ALL
+			SELECT false, format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+			  FROM pg_index i
+			 WHERE i.indrelid = ANY (ARRAY['artifacts', 'artifact_tags', 'artifact_versions', 'collections',
+			                              'collection_artifacts']::regclass[])
+			   AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+			                    WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u'))
+			""";
+
+	private static final String DROP_KEYS_AND_INDEXES = """
+			DO $$
+			DECLARE statement text;
+			BEGIN
+			    FOR statement IN SELECT drop_statement FROM catalog_seed_ddl ORDER BY foreign_key DESC LOOP
+			        EXECUTE statement;
+			    END LOOP;
+			END
+			$$
+			""";
+
+	private static final String RESTORE_KEYS_AND_INDEXES = """
+			DO $$
+			DECLARE statement text;
+			BEGIN
+			    FOR statement IN SELECT restore_statement FROM catalog_seed_ddl ORDER BY foreign_key LOOP
+			        EXECUTE statement;
+			    END LOOP;
+			END
+			$$
+			""";
 
 	private static final String INSERT_COLLECTIONS = """
 			INSERT INTO collections (id, name, description, created_at, updated_at)
@@ -88,7 +142,6 @@ public class CatalogSeeder {
 			               END AS c
 			          FROM (SELECT g % :artifacts AS i, g / :artifacts AS r
 			                  FROM generate_series(0, :memberships - 1) AS g) AS s) AS m
-			ON CONFLICT DO NOTHING
 			""";
 
 	private final DatabaseClient database;
@@ -104,42 +157,62 @@ public class CatalogSeeder {
 	}
 
 	/**
-	 * Seeds the catalog if it has no artifacts and no collections; otherwise does nothing.
+	 * Seeds the configured catalog if there are no artifacts and no collections; otherwise
+	 * does nothing.
 	 * @return whether anything was seeded
 	 */
 	public Mono<Boolean> seedIfEmpty() {
-		return this.database.sql("SELECT EXISTS (SELECT 1 FROM artifacts) OR EXISTS (SELECT 1 FROM collections) AS seeded")
-			.map((row) -> row.get("seeded", Boolean.class))
+		if (this.properties.artifacts() == 0) {
+			return Mono.just(false);
+		}
+		Mono<Boolean> seedWhileLocked = sql(LOCK).then(this.database.sql(IS_EMPTY)
+			.map((row) -> row.get("empty", Boolean.class))
 			.one()
-			.flatMap((seeded) -> (seeded || this.properties.artifacts() == 0) ? Mono.just(false)
-					: seed(this.properties).thenReturn(true));
+			.flatMap((empty) -> empty ? load(this.properties).thenReturn(true) : Mono.just(false)));
+		return this.transactions.transactional(seedWhileLocked).flatMap(this::analyzed);
 	}
 
 	/**
-	 * Seeds the given catalog in one transaction, whatever is already there.
+	 * Seeds the given catalog in one transaction; the catalog is expected to be empty.
 	 */
 	public Mono<Void> seed(SeedProperties seed) {
-		long started = System.nanoTime();
+		return this.transactions.transactional(sql(LOCK).then(load(seed))).then(analyzed(true)).then();
+	}
+
+	private Mono<Void> load(SeedProperties seed) {
 		long memberships = (seed.collections() == 0) ? 0
 				: Math.round(seed.artifacts() * seed.membershipsPerArtifact());
-		Mono<Void> statements = this.database.sql("SET LOCAL synchronous_commit = off")
-			.then()
-			.then(this.database.sql(INSERT_COLLECTIONS).bind("collections", seed.collections()).then())
-			.then(this.database.sql(INSERT_ARTIFACTS).bind("artifacts", seed.artifacts()).then())
-			.then(this.database.sql(INSERT_TAGS).bind("artifacts", seed.artifacts()).then())
-			.then(this.database.sql(INSERT_VERSIONS).bind("artifacts", seed.artifacts()).then())
-			.then((memberships == 0) ? Mono.empty()
-					: this.database.sql(INSERT_MEMBERSHIPS)
-						.bind("collections", seed.collections())
-						.bind("artifacts", seed.artifacts())
-						.bind("memberships", memberships)
-						.bind("hotShare", seed.hotCollectionShare())
-						.then());
-		return this.transactions.transactional(statements)
-			.then(this.database.sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts").then())
-			.doOnSuccess((done) -> logger.info("Seeded {} artifacts, {} collections and {} memberships in {}",
-					seed.artifacts(), seed.collections(), memberships,
-					Duration.ofNanos(System.nanoTime() - started)));
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return sql("SET LOCAL synchronous_commit = off")
+				.then(sql("SET LOCAL maintenance_work_mem = '256MB'"))
+				.then(sql(SAVE_KEYS_AND_INDEXES))
+				.then(sql(DROP_KEYS_AND_INDEXES))
+				.then(this.database.sql(INSERT_COLLECTIONS).bind("collections", (long) seed.collections()).then())
+				.then(this.database.sql(INSERT_ARTIFACTS).bind("artifacts", (long) seed.artifacts()).then())
+				.then(this.database.sql(INSERT_TAGS).bind("artifacts", (long) seed.artifacts()).then())
+				.then(this.database.sql(INSERT_VERSIONS).bind("artifacts", (long) seed.artifacts()).then())
+				.then((memberships == 0) ? Mono.empty()
+						: this.database.sql(INSERT_MEMBERSHIPS)
+							.bind("collections", (long) seed.collections())
+							.bind("artifacts", (long) seed.artifacts())
+							.bind("memberships", memberships)
+							.bind("hotShare", seed.hotCollectionShare())
+							.then())
+				.then(sql(RESTORE_KEYS_AND_INDEXES))
+				.doOnSuccess((done) -> logger.info("Seeded {} artifacts, {} collections and {} memberships in {}",
+						seed.artifacts(), seed.collections(), memberships,
+						Duration.ofNanos(System.nanoTime() - started)));
+		});
+	}
+
+	private Mono<Boolean> analyzed(boolean seeded) {
+		return seeded ? sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.thenReturn(true) : Mono.just(false);
+	}
+
+	private Mono<Void> sql(String statement) {
+		return this.database.sql(statement).then();
 	}
 
 }

@@ -23,9 +23,10 @@ public record SeedProperties(Integer artifacts, Integer collections, Double memb
 		if (artifacts < 0 || collections < 0) {
 			throw new IllegalArgumentException("catalog.seed.artifacts and catalog.seed.collections must be >= 0");
 		}
-		if (membershipsPerArtifact < 0 || (collections > 0 && membershipsPerArtifact > collections)) {
+		// every membership of an artifact beyond the first goes to a distinct non-hot collection
+		if (membershipsPerArtifact < 0 || (collections > 0 && membershipsPerArtifact > Math.max(1, collections - 1))) {
 			throw new IllegalArgumentException(
-					"catalog.seed.memberships-per-artifact must be between 0 and catalog.seed.collections");
+					"catalog.seed.memberships-per-artifact must be between 0 and catalog.seed.collections - 1");
 		}
 		if (hotCollectionShare < 0 || hotCollectionShare > 1) {
 			throw new IllegalArgumentException("catalog.seed.hot-collection-share must be between 0 and 1");

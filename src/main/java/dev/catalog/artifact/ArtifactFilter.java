@@ -1,0 +1,76 @@
+package dev.catalog.artifact;
+
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import dev.catalog.system.BadRequestException;
+import dev.catalog.system.Ids;
+
+/**
+ * The filters of an artifact list, validated and normalised: tags sorted and distinct, so
+ * that equal filters give equal cursors and cache keys whatever order the client sent.
+ *
+ * @param type only artifacts of this type, or {@code null}
+ * @param tags only artifacts carrying all of these tags
+ * @param collection only members of this collection, or {@code null}
+ * @param q only artifacts whose name contains this, case-insensitively, or {@code null}
+ */
+public record ArtifactFilter(String type, List<String> tags, UUID collection, String q) {
+
+	static final int MAX_TAGS = 10;
+
+	static final int MAX_TAG_LENGTH = 50;
+
+	static final int MAX_QUERY_LENGTH = 200;
+
+	public static final ArtifactFilter NONE = new ArtifactFilter(null, List.of(), null, null);
+
+	/**
+	 * Parses the raw query parameters.
+	 * @throws BadRequestException naming the parameter that cannot be used
+	 */
+	public static ArtifactFilter parse(String type, List<String> tags, String collection, String q) {
+		if (type != null && ArtifactType.of(type) == null) {
+			throw new BadRequestException("Invalid parameter",
+					"type must be one of " + ArtifactType.NAMES + ", not '" + type + "'.");
+		}
+		TreeSet<String> distinctTags = new TreeSet<>();
+		if (tags != null) {
+			for (String tag : tags) {
+				if (tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+					throw new BadRequestException("Invalid parameter",
+							"tag must be 1 to " + MAX_TAG_LENGTH + " characters.");
+				}
+				distinctTags.add(tag);
+			}
+		}
+		if (distinctTags.size() > MAX_TAGS) {
+			throw new BadRequestException("Invalid parameter", "At most " + MAX_TAGS + " tag filters.");
+		}
+		UUID collectionId = (collection != null) ? Ids.parse("collection", collection) : null;
+		if (q != null && (q.isEmpty() || q.length() > MAX_QUERY_LENGTH)) {
+			throw new BadRequestException("Invalid parameter", "q must be 1 to " + MAX_QUERY_LENGTH + " characters.");
+		}
+		return new ArtifactFilter(type, List.copyOf(distinctTags), collectionId, q);
+	}
+
+	/** A canonical text of the filters: part of cursor signatures and cache keys. */
+	public String canonical() {
+		StringBuilder text = new StringBuilder();
+		if (this.type != null) {
+			text.append("type=").append(this.type).append('&');
+		}
+		for (String tag : this.tags) {
+			text.append("tag=").append(tag.replace("&", "%26")).append('&');
+		}
+		if (this.collection != null) {
+			text.append("collection=").append(this.collection).append('&');
+		}
+		if (this.q != null) {
+			text.append("q=").append(this.q.replace("&", "%26")).append('&');
+		}
+		return text.toString();
+	}
+
+}

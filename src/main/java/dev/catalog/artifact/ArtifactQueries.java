@@ -1,0 +1,202 @@
+package dev.catalog.artifact;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.catalog.system.Cursor;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+
+/**
+ * The read side of artifacts, each read in exactly one SQL statement.
+ * <p>
+ * A page of artifacts comes with every artifact's tags and collections, and every such
+ * collection's {@code artifact_count}, from one statement: the page is chosen by keyset in a
+ * CTE, then each row's tags and collections are gathered by index lookups on the page's ids.
+ * Counts are read from the denormalised column, so a page costs the same whether its
+ * collections hold ten members or a million.
+ */
+public class ArtifactQueries {
+
+	private static final String ENRICH = """
+			SELECT p.id, p.name, p.type, p.description, p.created_at, p.updated_at, p.position_at,
+			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = p.id ORDER BY t.tag) AS tags,
+			       m.collection_ids, m.collection_names, m.collection_counts
+			  FROM page p
+			  LEFT JOIN LATERAL (
+			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
+			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
+			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
+			         FROM collection_artifacts ca
+			         JOIN collections c ON c.id = ca.collection_id
+			        WHERE ca.artifact_id = p.id) AS m ON true
+			""";
+
+	private static final String ARTIFACT_PAGE = """
+			WITH page AS (
+			    SELECT a.id, a.name, a.type, a.description, a.created_at, a.updated_at, a.created_at AS position_at
+			      FROM artifacts a
+			     WHERE %s
+			     ORDER BY a.created_at DESC, a.id DESC
+			     LIMIT :limit)
+			%s
+			 ORDER BY p.position_at DESC, p.id DESC
+			""".formatted("%s", ENRICH);
+
+	private static final String MEMBER_PAGE = """
+			WITH page AS (
+			    SELECT a.id, a.name, a.type, a.description, a.created_at, a.updated_at, ca.added_at AS position_at
+			      FROM collection_artifacts ca
+			      JOIN artifacts a ON a.id = ca.artifact_id
+			     WHERE ca.collection_id = :collection AND %s
+			     ORDER BY ca.added_at DESC, ca.artifact_id DESC
+			     LIMIT :limit),
+			enriched AS (%s)
+			SELECT e.*
+			  FROM collections target
+			  LEFT JOIN enriched e ON true
+			 WHERE target.id = :collection
+			 ORDER BY e.position_at DESC, e.id DESC
+			""".formatted("%s", ENRICH);
+
+	private static final String DETAIL = """
+			SELECT a.id, a.name, a.type, a.description, a.metadata, a.created_at, a.updated_at,
+			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = a.id ORDER BY t.tag) AS tags,
+			       ARRAY(SELECT v.version FROM artifact_versions v
+			              WHERE v.artifact_id = a.id ORDER BY v.released_at DESC, v.version DESC) AS version_names,
+			       ARRAY(SELECT (extract(epoch FROM v.released_at) * 1000000)::bigint FROM artifact_versions v
+			              WHERE v.artifact_id = a.id ORDER BY v.released_at DESC, v.version DESC) AS version_micros,
+			       m.collection_ids, m.collection_names, m.collection_counts
+			  FROM artifacts a
+			  LEFT JOIN LATERAL (
+			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
+			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
+			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
+			         FROM collection_artifacts ca
+			         JOIN collections c ON c.id = ca.collection_id
+			        WHERE ca.artifact_id = a.id) AS m ON true
+			 WHERE a.id = :id
+			""";
+
+	private final DatabaseClient database;
+
+	public ArtifactQueries(DatabaseClient database) {
+		this.database = database;
+	}
+
+	/**
+	 * Up to {@code limit} artifacts, newest first, after the given position.
+	 */
+	public Flux<ArtifactSummary> page(ArtifactFilter filter, Cursor after, int limit) {
+		Map<String, Object> binds = new LinkedHashMap<>();
+		String where = where(filter, after, "(a.created_at, a.id)", binds);
+		return bind(this.database.sql(ARTIFACT_PAGE.formatted(where)), binds).bind("limit", limit)
+			.map(ArtifactQueries::summary)
+			.all();
+	}
+
+	/**
+	 * Up to {@code limit} members of a collection, most recently added first, after the given
+	 * position; an empty {@code Mono} if there is no such collection.
+	 */
+	public Mono<List<ArtifactSummary>> membersPage(UUID collection, ArtifactFilter filter, Cursor after, int limit) {
+		Map<String, Object> binds = new LinkedHashMap<>();
+		String where = where(filter, after, "(ca.added_at, ca.artifact_id)", binds);
+		return bind(this.database.sql(MEMBER_PAGE.formatted(where)), binds).bind("collection", collection)
+			.bind("limit", limit)
+			.map((row) -> (row.get("id") != null) ? List.of(summary(row)) : List.<ArtifactSummary>of())
+			.all()
+			.collectList()
+			.flatMap((rows) -> rows.isEmpty() ? Mono.empty()
+					: Mono.just(rows.stream().flatMap(List::stream).toList()));
+	}
+
+	/** One artifact with tags, metadata, versions and collections, or empty. */
+	public Mono<ArtifactDetail> find(UUID id) {
+		return this.database.sql(DETAIL).bind("id", id).map(ArtifactQueries::detail).one();
+	}
+
+	private static String where(ArtifactFilter filter, Cursor after, String position, Map<String, Object> binds) {
+		List<String> conditions = new ArrayList<>();
+		if (filter.type() != null) {
+			conditions.add("a.type = :type");
+			binds.put("type", filter.type());
+		}
+		for (int i = 0; i < filter.tags().size(); i++) {
+			conditions.add("EXISTS (SELECT 1 FROM artifact_tags t WHERE t.artifact_id = a.id AND t.tag = :tag" + i + ")");
+			binds.put("tag" + i, filter.tags().get(i));
+		}
+		if (filter.collection() != null) {
+			conditions.add("EXISTS (SELECT 1 FROM collection_artifacts f"
+					+ " WHERE f.collection_id = :inCollection AND f.artifact_id = a.id)");
+			binds.put("inCollection", filter.collection());
+		}
+		if (filter.q() != null) {
+			conditions.add("a.name ILIKE :q ESCAPE '\\'");
+			binds.put("q", "%" + filter.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+		}
+		if (after != null) {
+			conditions.add(position + " < (:afterAt, :afterId)");
+			binds.put("afterAt", after.at());
+			binds.put("afterId", after.id());
+		}
+		return conditions.isEmpty() ? "true" : String.join(" AND ", conditions);
+	}
+
+	private static GenericExecuteSpec bind(GenericExecuteSpec spec, Map<String, Object> binds) {
+		for (Map.Entry<String, Object> bind : binds.entrySet()) {
+			spec = spec.bind(bind.getKey(), bind.getValue());
+		}
+		return spec;
+	}
+
+	private static ArtifactSummary summary(Readable row) {
+		return new ArtifactSummary(row.get("id", UUID.class), row.get("name", String.class),
+				row.get("type", String.class), row.get("description", String.class), tags(row),
+				row.get("created_at", Instant.class), row.get("updated_at", Instant.class), collections(row),
+				row.get("position_at", Instant.class));
+	}
+
+	private static ArtifactDetail detail(Readable row) {
+		String[] versionNames = row.get("version_names", String[].class);
+		Long[] versionMicros = row.get("version_micros", Long[].class);
+		List<ArtifactVersion> versions = new ArrayList<>(versionNames.length);
+		for (int i = 0; i < versionNames.length; i++) {
+			versions.add(new ArtifactVersion(versionNames[i], Instant.EPOCH.plus(versionMicros[i], ChronoUnit.MICROS)));
+		}
+		return new ArtifactDetail(row.get("id", UUID.class), row.get("name", String.class),
+				row.get("type", String.class), row.get("description", String.class), tags(row),
+				row.get("metadata", Json.class).asString(), versions, row.get("created_at", Instant.class),
+				row.get("updated_at", Instant.class), collections(row));
+	}
+
+	private static List<String> tags(Readable row) {
+		return Arrays.asList(row.get("tags", String[].class));
+	}
+
+	private static List<ArtifactCollection> collections(Readable row) {
+		UUID[] ids = row.get("collection_ids", UUID[].class);
+		if (ids == null) {
+			return List.of();
+		}
+		String[] names = row.get("collection_names", String[].class);
+		Long[] counts = row.get("collection_counts", Long[].class);
+		List<ArtifactCollection> collections = new ArrayList<>(ids.length);
+		for (int i = 0; i < ids.length; i++) {
+			collections.add(new ArtifactCollection(ids[i], names[i], counts[i]));
+		}
+		return collections;
+	}
+
+}

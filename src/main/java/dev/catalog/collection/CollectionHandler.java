@@ -1,0 +1,60 @@
+package dev.catalog.collection;
+
+import dev.catalog.cache.ResponseCache;
+import dev.catalog.system.Cursor;
+import dev.catalog.system.CursorCodec;
+import dev.catalog.system.Ids;
+import dev.catalog.system.NotFoundException;
+import dev.catalog.system.Page;
+import dev.catalog.system.PageRequest;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.NotAcceptableStatusException;
+
+class CollectionHandler {
+
+	private static final String LIST = "collections?";
+
+	private final CollectionQueries queries;
+
+	private final CursorCodec cursors;
+
+	private final ResponseCache cache;
+
+	CollectionHandler(CollectionQueries queries, CursorCodec cursors, ResponseCache cache) {
+		this.queries = queries;
+		this.cursors = cursors;
+		this.cache = cache;
+	}
+
+	Mono<ServerResponse> list(ServerRequest request) {
+		return Mono.fromCallable(() -> PageRequest.of(request)).flatMap((page) -> {
+			Cursor after = (page.cursor() != null) ? this.cursors.decode(LIST, page.cursor()) : null;
+			int limit = page.limit();
+			Mono<Page<CollectionSummary>> body = this.queries.page(after, limit + 1).collectList().map((rows) -> {
+				if (rows.size() <= limit) {
+					return new Page<>(rows, null);
+				}
+				CollectionSummary last = rows.get(limit - 1);
+				return new Page<>(rows.subList(0, limit),
+						this.cursors.encode(LIST, new Cursor(last.createdAt(), last.id())));
+			});
+			String key = LIST + "limit=" + limit + "&cursor=" + ((page.cursor() != null) ? page.cursor() : "");
+			return this.cache.json(request, key, body);
+		});
+	}
+
+	Mono<ServerResponse> detail(ServerRequest request) {
+		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
+			.flatMap((id) -> this.cache.json(request, "collection:" + id,
+					this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("collection", id)))));
+	}
+
+	Mono<ServerResponse> notAcceptable(ServerRequest request) {
+		return Mono.error(new NotAcceptableStatusException(java.util.List.of(MediaType.APPLICATION_JSON)));
+	}
+
+}
