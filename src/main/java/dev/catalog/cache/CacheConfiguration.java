@@ -1,5 +1,6 @@
 package dev.catalog.cache;
 
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
@@ -11,6 +12,12 @@ class CacheConfiguration {
 	@Bean
 	ResponseCache responseCache(JsonMapper json) {
 		return new ResponseCache(json);
+	}
+
+	/** Nothing is cached yet, so there is nothing to invalidate. */
+	@Bean
+	CatalogChanges catalogChanges() {
+		return Mono::empty;
 	}
 
 }
