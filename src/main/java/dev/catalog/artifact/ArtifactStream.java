@@ -41,13 +41,18 @@ final class ArtifactStream {
 			.concatMapIterable(Chunk::items, 1);
 	}
 
+	/**
+	 * Reads one chunk, asking for one row more than it emits when the stream may go on, so
+	 * that the last chunk is known to be the last without another statement.
+	 */
 	private static Mono<Chunk> chunk(PageSource source, Cursor after, long remaining, int chunkSize) {
 		int size = (int) Math.min(chunkSize, remaining);
-		return source.fetch(after, size).map((items) -> {
-			long left = remaining - items.size();
-			boolean more = items.size() == size && left > 0;
+		boolean mayGoOn = remaining > size;
+		return source.fetch(after, mayGoOn ? size + 1 : size).map((rows) -> {
+			List<ArtifactSummary> items = (rows.size() > size) ? rows.subList(0, size) : rows;
+			boolean more = mayGoOn && rows.size() > size;
 			ArtifactSummary last = items.isEmpty() ? null : items.get(items.size() - 1);
-			return new Chunk(items, more ? new Cursor(last.position(), last.id()) : null, left);
+			return new Chunk(items, more ? new Cursor(last.position(), last.id()) : null, remaining - items.size());
 		});
 	}
 

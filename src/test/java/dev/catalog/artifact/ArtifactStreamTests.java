@@ -1,0 +1,100 @@
+package dev.catalog.artifact;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.catalog.system.Cursor;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ArtifactStreamTests {
+
+	/** 23 artifacts, newest first, served by keyset like the real query. */
+	private final List<ArtifactSummary> catalog = catalog(23);
+
+	private final AtomicInteger fetches = new AtomicInteger();
+
+	private final ArtifactStream.PageSource source = (after, limit) -> Mono.fromSupplier(() -> {
+		this.fetches.incrementAndGet();
+		return this.catalog.stream()
+			.filter((artifact) -> after == null || artifact.position().isBefore(after.at()))
+			.limit(limit)
+			.toList();
+	});
+
+	@Test
+	void streamsEveryArtifactInOrderInChunksWithOneFetchPerChunk() {
+		StepVerifier.create(ArtifactStream.of(this.source, null, Long.MAX_VALUE, 5))
+			.expectNextSequence(this.catalog)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.fetches).hasValue(5);
+	}
+
+	@Test
+	void readsAtMostOneChunkAheadOfWhatTheSubscriberAskedFor() {
+		StepVerifier.create(ArtifactStream.of(this.source, null, Long.MAX_VALUE, 5), 0)
+			.expectSubscription()
+			.then(() -> assertThat(this.fetches.get()).isLessThanOrEqualTo(1))
+			.thenRequest(1)
+			.expectNext(this.catalog.get(0))
+			.then(() -> assertThat(this.fetches.get()).isLessThanOrEqualTo(2))
+			.thenRequest(4)
+			.expectNextCount(4)
+			.then(() -> assertThat(this.fetches.get()).isLessThanOrEqualTo(2))
+			.thenRequest(5)
+			.expectNextCount(5)
+			.then(() -> assertThat(this.fetches.get()).isLessThanOrEqualTo(3))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void stopsAfterTheRequestedMaximumWithoutReadingFurther() {
+		StepVerifier.create(ArtifactStream.of(this.source, null, 7, 5))
+			.expectNextSequence(this.catalog.subList(0, 7))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.fetches).hasValue(2);
+	}
+
+	@Test
+	void resumesAfterTheGivenPosition() {
+		ArtifactSummary tenth = this.catalog.get(9);
+		StepVerifier.create(ArtifactStream.of(this.source, new Cursor(tenth.position(), tenth.id()), Long.MAX_VALUE, 5))
+			.expectNextSequence(this.catalog.subList(10, 23))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void anEmptyListIsOneFetchAndNoItems() {
+		ArtifactStream.PageSource empty = (after, limit) -> {
+			this.fetches.incrementAndGet();
+			return Mono.just(List.of());
+		};
+		StepVerifier.create(ArtifactStream.of(empty, null, Long.MAX_VALUE, 5))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.fetches).hasValue(1);
+	}
+
+	private static List<ArtifactSummary> catalog(int size) {
+		Instant newest = Instant.parse("2026-01-01T00:00:00Z");
+		List<ArtifactSummary> artifacts = new ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			Instant at = newest.minusSeconds(i);
+			artifacts.add(new ArtifactSummary(UUID.randomUUID(), "artifact-" + i, "skill", "", List.of(), at, at,
+					List.of(), at));
+		}
+		return artifacts;
+	}
+
+}
