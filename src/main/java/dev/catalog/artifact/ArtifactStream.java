@@ -1,16 +1,24 @@
 package dev.catalog.artifact;
 
+import java.util.ArrayDeque;
 import java.util.List;
 
 import dev.catalog.system.Cursor;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
  * A whole artifact list as a stream, read in keyset chunks: one statement per chunk, the
- * connection returned to the pool as soon as a chunk is read, and the next chunk read only
- * when the subscriber has asked for the items of the one before. Memory holds at most about
- * two chunks, however long the list and however slow the reader.
+ * connection given back as soon as the chunk is read, and the next chunk read only once the
+ * subscriber has taken every item of the one before and asks for more. A subscriber that stops
+ * asking holds no connection and at most one chunk in memory, however long it pauses and
+ * however long the list is.
+ * <p>
+ * The pacing is explicit rather than left to operator prefetch: a database read takes its
+ * connection when subscribed, so a chunk subscribed to ahead of demand would hold one idle for
+ * as long as the reader pauses.
  */
 final class ArtifactStream {
 
@@ -19,10 +27,6 @@ final class ArtifactStream {
 	interface PageSource {
 
 		Mono<List<ArtifactSummary>> fetch(Cursor after, int limit);
-
-	}
-
-	private record Chunk(List<ArtifactSummary> items, Cursor next, long remaining) {
 
 	}
 
@@ -35,25 +39,96 @@ final class ArtifactStream {
 	 * @param chunkSize items per statement
 	 */
 	static Flux<ArtifactSummary> of(PageSource source, Cursor after, long max, int chunkSize) {
-		return chunk(source, after, max, chunkSize)
-			.expand((chunk) -> (chunk.next() == null) ? Mono.empty()
-					: chunk(source, chunk.next(), chunk.remaining(), chunkSize))
-			.concatMapIterable(Chunk::items, 1);
+		return Flux.create((sink) -> new Pump(sink, source, after, max, chunkSize).start());
 	}
 
-	/**
-	 * Reads one chunk, asking for one row more than it emits when the stream may go on, so
-	 * that the last chunk is known to be the last without another statement.
-	 */
-	private static Mono<Chunk> chunk(PageSource source, Cursor after, long remaining, int chunkSize) {
-		int size = (int) Math.min(chunkSize, remaining);
-		boolean mayGoOn = remaining > size;
-		return source.fetch(after, mayGoOn ? size + 1 : size).map((rows) -> {
-			List<ArtifactSummary> items = (rows.size() > size) ? rows.subList(0, size) : rows;
-			boolean more = mayGoOn && rows.size() > size;
-			ArtifactSummary last = items.isEmpty() ? null : items.get(items.size() - 1);
-			return new Chunk(items, more ? new Cursor(last.position(), last.id()) : null, remaining - items.size());
-		});
+	/** One subscriber's stream: a buffer of at most one chunk and the position after it. */
+	private static final class Pump {
+
+		private final FluxSink<ArtifactSummary> sink;
+
+		private final PageSource source;
+
+		private final int chunkSize;
+
+		private final ArrayDeque<ArtifactSummary> buffer = new ArrayDeque<>();
+
+		private Cursor after;
+
+		private long remaining;
+
+		private boolean exhausted;
+
+		private boolean reading;
+
+		private Disposable read;
+
+		Pump(FluxSink<ArtifactSummary> sink, PageSource source, Cursor after, long max, int chunkSize) {
+			this.sink = sink;
+			this.source = source;
+			this.after = after;
+			this.remaining = max;
+			this.chunkSize = chunkSize;
+		}
+
+		void start() {
+			this.sink.onRequest((n) -> drain());
+			this.sink.onDispose(this::cancel);
+		}
+
+		private synchronized void cancel() {
+			if (this.read != null) {
+				this.read.dispose();
+			}
+			this.buffer.clear();
+		}
+
+		private synchronized void drain() {
+			while (this.sink.requestedFromDownstream() > 0 && !this.buffer.isEmpty() && !this.sink.isCancelled()) {
+				this.sink.next(this.buffer.poll());
+			}
+			if (!this.buffer.isEmpty() || this.reading || this.sink.isCancelled()) {
+				return;
+			}
+			if (this.exhausted || this.remaining <= 0) {
+				this.sink.complete();
+			}
+			else if (this.sink.requestedFromDownstream() > 0) {
+				readNextChunk();
+			}
+		}
+
+		/**
+		 * Reads one row more than it will emit when the stream may go on, so that the last
+		 * chunk is known to be the last without another statement.
+		 */
+		private void readNextChunk() {
+			int size = (int) Math.min(this.chunkSize, this.remaining);
+			boolean mayGoOn = this.remaining > size;
+			this.reading = true;
+			this.read = this.source.fetch(this.after, mayGoOn ? size + 1 : size)
+				.subscribe((rows) -> received(rows, size, mayGoOn), this::failed);
+		}
+
+		private void received(List<ArtifactSummary> rows, int size, boolean mayGoOn) {
+			synchronized (this) {
+				List<ArtifactSummary> items = (rows.size() > size) ? rows.subList(0, size) : rows;
+				this.exhausted = !(mayGoOn && rows.size() > size);
+				this.remaining -= items.size();
+				if (!items.isEmpty()) {
+					ArtifactSummary last = items.get(items.size() - 1);
+					this.after = new Cursor(last.position(), last.id());
+				}
+				this.buffer.addAll(items);
+				this.reading = false;
+			}
+			drain();
+		}
+
+		private void failed(Throwable failure) {
+			this.sink.error(failure);
+		}
+
 	}
 
 }

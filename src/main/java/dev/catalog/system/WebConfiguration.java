@@ -1,5 +1,9 @@
 package dev.catalog.system;
 
+import java.time.Duration;
+
+import reactor.util.retry.Retry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +32,9 @@ class WebConfiguration {
 		String secret = database.sql("SELECT value FROM catalog_settings WHERE name = 'cursor-secret'")
 			.map((row) -> row.get("value", String.class))
 			.one()
-			.block(java.time.Duration.ofSeconds(30));
+			// a busy or just-started database may not hand out the first connection in time
+			.retryWhen(Retry.backoff(8, Duration.ofMillis(250)))
+			.block(Duration.ofSeconds(60));
 		return new CursorCodec(secret);
 	}
 

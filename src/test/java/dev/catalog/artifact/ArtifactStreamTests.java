@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.catalog.system.Cursor;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -20,6 +21,17 @@ class ArtifactStreamTests {
 	private final List<ArtifactSummary> catalog = catalog(23);
 
 	private final AtomicInteger fetches = new AtomicInteger();
+
+	/** Like a database read: a connection is taken on subscription and given back on completion. */
+	private final AtomicInteger connectionsHeld = new AtomicInteger();
+
+	private final ArtifactStream.PageSource pooledSource = (after, limit) -> Flux
+		.usingWhen(Mono.fromCallable(this.connectionsHeld::incrementAndGet),
+				(connection) -> Flux.fromStream(() -> this.catalog.stream()
+					.filter((artifact) -> after == null || artifact.position().isBefore(after.at()))
+					.limit(limit)),
+				(connection) -> Mono.fromRunnable(this.connectionsHeld::decrementAndGet))
+		.collectList();
 
 	private final ArtifactStream.PageSource source = (after, limit) -> Mono.fromSupplier(() -> {
 		this.fetches.incrementAndGet();
@@ -54,6 +66,24 @@ class ArtifactStreamTests {
 			.then(() -> assertThat(this.fetches.get()).isLessThanOrEqualTo(3))
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void holdsNoConnectionWhileTheSubscriberIsNotAsking() {
+		StepVerifier.create(ArtifactStream.of(this.pooledSource, null, Long.MAX_VALUE, 5), 0)
+			.expectSubscription()
+			.then(() -> assertThat(this.connectionsHeld).hasValue(0))
+			.thenRequest(3)
+			.expectNextCount(3)
+			.then(() -> assertThat(this.connectionsHeld).hasValue(0))
+			.thenRequest(9)
+			.expectNextCount(9)
+			.then(() -> assertThat(this.connectionsHeld).hasValue(0))
+			.thenRequest(Long.MAX_VALUE)
+			.expectNextCount(11)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.connectionsHeld).hasValue(0);
 	}
 
 	@Test
