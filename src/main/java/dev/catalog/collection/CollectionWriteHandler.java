@@ -67,7 +67,7 @@ class CollectionWriteHandler {
 				Ids.parse("artifact", request.pathVariable("artifactId"))))
 			.flatMap((member) -> this.writes
 				.commit(() -> this.collections.add(member.collection(), member.artifact(), now())))
-			.flatMap((added) -> added ? ServerResponse.created(request.uri()).build()
+			.flatMap((added) -> added ? ServerResponse.created(URI.create(request.requestPath().value())).build()
 					: ServerResponse.noContent().build());
 	}
 
