@@ -184,6 +184,8 @@ class BadWriteInputIntegrationTests {
 				"metadata"));
 		cases.add(artifact("metadata number out of range",
 				"{\"name\":\"x\",\"type\":\"skill\",\"metadata\":{\"n\":1e400000}}", "metadata.n"));
+		cases.add(artifact("metadata nested 33 levels", "{\"name\":\"x\",\"type\":\"skill\",\"metadata\":"
+				+ "{\"a\":".repeat(33) + "1" + "}".repeat(33) + "}", "metadata" + ".a".repeat(32)));
 		cases.add(artifact("unknown field", "{\"name\":\"x\",\"type\":\"skill\",\"owner\":\"me\"}", "owner"));
 		cases.add(artifact("id is not settable",
 				"{\"id\":\"00000000-0000-0000-0000-000000000001\",\"name\":\"x\",\"type\":\"skill\"}", "id"));
@@ -199,6 +201,8 @@ class BadWriteInputIntegrationTests {
 		cases.add(version("releasedAt not a time", "{\"version\":\"9.9.9\",\"releasedAt\":\"yesterday\"}",
 				"releasedAt"));
 		cases.add(version("releasedAt without offset", "{\"version\":\"9.9.9\",\"releasedAt\":\"2025-01-01T00:00:00\"}",
+				"releasedAt"));
+		cases.add(version("releasedAt beyond year 9999", "{\"version\":\"9.9.9\",\"releasedAt\":\"+10000-01-01T00:00:00Z\"}",
 				"releasedAt"));
 		cases.add(new Case("version already there", HttpMethod.POST, "/api/v1/artifacts/{artifact}/versions", JSON,
 				"{\"version\":\"1.0.0\"}", TOKEN, 409, null));

@@ -28,6 +28,14 @@ import org.springframework.util.StringUtils;
  */
 public final class JsonFields {
 
+	/** How deep a JSON object member (metadata) may nest objects and arrays. */
+	public static final int MAX_DEPTH = 32;
+
+	/** The times PostgreSQL's timestamptz can hold, and then some margin: years 1 to 9999. */
+	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
 	private final JsonNode object;
 
 	private final List<UnprocessableException.FieldError> errors = new ArrayList<>();
@@ -178,7 +186,7 @@ public final class JsonFields {
 			return null;
 		}
 		int before = this.errors.size();
-		checkStorable(field, value);
+		checkStorable(field, value, 1);
 		return (this.errors.size() == before) ? value : null;
 	}
 
@@ -190,7 +198,12 @@ public final class JsonFields {
 		}
 		if (value.isString()) {
 			try {
-				return OffsetDateTime.parse(value.stringValue()).toInstant();
+				Instant instant = OffsetDateTime.parse(value.stringValue()).toInstant();
+				if (!instant.isBefore(EARLIEST) && !instant.isAfter(LATEST)) {
+					return instant;
+				}
+				error(field, "must be between years 1 and 9999");
+				return null;
 			}
 			catch (DateTimeParseException ex) {
 				// answered below
@@ -200,8 +213,16 @@ public final class JsonFields {
 		return null;
 	}
 
-	/** Refuses what PostgreSQL's jsonb cannot hold: NUL, unpaired surrogates, numbers out of range. */
-	private void checkStorable(String path, JsonNode value) {
+	/**
+	 * Refuses what PostgreSQL's jsonb cannot hold (NUL, unpaired surrogates, numbers out of
+	 * range) and nesting deeper than {@value #MAX_DEPTH} levels, which a merge patch would
+	 * walk recursively.
+	 */
+	private void checkStorable(String path, JsonNode value, int depth) {
+		if (value.isContainer() && depth > MAX_DEPTH) {
+			error(path, "nests deeper than " + MAX_DEPTH + " levels");
+			return;
+		}
 		if (value.isObject()) {
 			for (Map.Entry<String, JsonNode> member : value.properties()) {
 				String problem = textProblem(member.getKey(), 0, Integer.MAX_VALUE, false);
@@ -209,13 +230,13 @@ public final class JsonFields {
 					error(path, "has a key that cannot be stored: it " + problem);
 				}
 				else {
-					checkStorable(path + "." + member.getKey(), member.getValue());
+					checkStorable(path + "." + member.getKey(), member.getValue(), depth + 1);
 				}
 			}
 		}
 		else if (value.isArray()) {
 			for (int i = 0; i < value.size(); i++) {
-				checkStorable(path + "[" + i + "]", value.get(i));
+				checkStorable(path + "[" + i + "]", value.get(i), depth + 1);
 			}
 		}
 		else if (value.isString()) {

@@ -207,6 +207,40 @@ class ArtifactWriteIntegrationTests {
 			.isCreated();
 	}
 
+	@Test
+	void theOpenApiDocumentDescribesEveryWrite() {
+		// the document is built on first request, which takes a while on a busy machine
+		this.anonymous.mutate()
+			.responseTimeout(java.time.Duration.ofMinutes(1))
+			.build()
+			.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.paths['/api/v1/artifacts'].post.operationId").isEqualTo("createArtifact")
+			.jsonPath("$.paths['/api/v1/artifacts/{id}'].patch.operationId").isEqualTo("patchArtifact")
+			.jsonPath("$.paths['/api/v1/artifacts/{id}'].delete.operationId").isEqualTo("deleteArtifact")
+			.jsonPath("$.paths['/api/v1/artifacts/{id}/versions'].post.operationId").isEqualTo("addArtifactVersion")
+			.jsonPath("$.paths['/api/v1/collections'].post.operationId").isEqualTo("createCollection")
+			.jsonPath("$.paths['/api/v1/collections/{id}'].patch.operationId").isEqualTo("patchCollection")
+			.jsonPath("$.paths['/api/v1/collections/{id}'].delete.operationId").isEqualTo("deleteCollection")
+			.jsonPath("$.paths['/api/v1/collections/{id}/artifacts/{artifactId}'].put.operationId")
+			.isEqualTo("addCollectionArtifact")
+			.jsonPath("$.paths['/api/v1/collections/{id}/artifacts/{artifactId}'].delete.operationId")
+			.isEqualTo("removeCollectionArtifact")
+			.jsonPath("$.paths['/api/v1/collections/{id}/memberships'].post.operationId")
+			.isEqualTo("changeCollectionArtifacts")
+			.jsonPath("$.paths['/api/v1/artifacts'].post.requestBody.content['application/json'].schema.$ref")
+			.value(String.class, (ref) -> assertThat(ref).endsWith("NewArtifact"))
+			.jsonPath("$.paths['/api/v1/artifacts/{id}'].patch.requestBody.content['application/merge-patch+json']")
+			.exists()
+			.jsonPath("$.paths['/api/v1/artifacts'].post.responses['401']").exists()
+			.jsonPath("$.paths['/api/v1/collections/{id}/memberships'].post.responses['200'].content['application/json'].schema.$ref")
+			.value(String.class, (ref) -> assertThat(ref).endsWith("MembershipChange"));
+	}
+
 	private JsonNode create(String body) {
 		return json(this.client.post()
 			.uri("/api/v1/artifacts")
