@@ -22,6 +22,7 @@ import static dev.catalog.artifact.ArtifactRoutes.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
+import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.requestbody.Builder.requestBodyBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 
@@ -83,7 +84,7 @@ class ArtifactWriteConfiguration {
 			.tag("writes")
 			.summary(summary)
 			.description("Needs Authorization: Bearer <token> (catalog.api-tokens). A refused request changes nothing.")
-			.parameter(org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder()
+			.parameter(parameterBuilder()
 				.in(ParameterIn.HEADER)
 				.name("Authorization")
 				.required(true)

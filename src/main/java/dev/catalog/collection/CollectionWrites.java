@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.catalog.system.ConflictException;
 import dev.catalog.system.NotFoundException;
 import dev.catalog.system.UnprocessableException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -227,7 +228,7 @@ class CollectionWrites {
 			.then();
 	}
 
-	private static reactor.core.publisher.Flux<UUID> changed(GenericExecuteSpec spec, UUID collection,
+	private static Flux<UUID> changed(GenericExecuteSpec spec, UUID collection,
 			List<UUID> ids) {
 		return spec.bind("collection", collection)
 			.bind("ids", ids.toArray(UUID[]::new))

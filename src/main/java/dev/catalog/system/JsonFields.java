@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
@@ -55,7 +57,7 @@ public final class JsonFields {
 		JsonFields fields = new JsonFields(body);
 		for (String name : body.propertyNames()) {
 			if (!allowed.contains(name)) {
-				fields.error(name, "unknown field; allowed are " + String.join(", ", new java.util.TreeSet<>(allowed)));
+				fields.error(name, "unknown field; allowed are " + String.join(", ", new TreeSet<>(allowed)));
 			}
 		}
 		return fields;
@@ -299,7 +301,7 @@ public final class JsonFields {
 			case NUMBER -> "a number";
 			case BOOLEAN -> "a boolean";
 			case NULL -> "null";
-			default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+			default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
 		};
 	}
 

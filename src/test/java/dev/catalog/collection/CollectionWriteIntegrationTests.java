@@ -2,7 +2,6 @@ package dev.catalog.collection;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -319,10 +318,6 @@ class CollectionWriteIntegrationTests {
 
 	private JsonNode json(byte[] body) {
 		return this.json.readTree(body);
-	}
-
-	static UUID unused() {
-		return UUID.randomUUID();
 	}
 
 }
