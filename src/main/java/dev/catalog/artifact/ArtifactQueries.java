@@ -168,7 +168,7 @@ public class ArtifactQueries {
 				row.get("position_at", Instant.class));
 	}
 
-	private static ArtifactDetail detail(Readable row) {
+	static ArtifactDetail detail(Readable row) {
 		String[] versionNames = row.get("version_names", String[].class);
 		Long[] versionMicros = row.get("version_micros", Long[].class);
 		List<ArtifactVersion> versions = new ArrayList<>(versionNames.length);

@@ -99,6 +99,9 @@ class ProblemResponses implements WebExceptionHandler {
 		if (failure instanceof NotFoundException) {
 			return new Problem(HttpStatus.NOT_FOUND, "Not found", failure.getMessage());
 		}
+		if (failure instanceof ConflictException) {
+			return new Problem(HttpStatus.CONFLICT, "Conflict", failure.getMessage());
+		}
 		if (failure instanceof UnprocessableException invalid) {
 			return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", invalid.getMessage(),
 					Map.of("errors", invalid.errors()));
