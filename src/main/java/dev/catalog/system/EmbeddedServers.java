@@ -136,6 +136,18 @@ public final class EmbeddedServers {
 		}
 	}
 
+	/** What this JVM started, for the log: logging is not set up yet when the servers start. */
+	public static synchronized String describe() {
+		StringBuilder text = new StringBuilder();
+		if (postgres != null) {
+			text.append("embedded PostgreSQL at ").append(postgres.jdbcUrl()).append(" (user postgres, password postgres)");
+		}
+		if (redis != null) {
+			text.append((text.length() > 0) ? ", " : "").append("embedded Redis at ").append(redis.url());
+		}
+		return text.toString();
+	}
+
 	private static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			socket.setReuseAddress(true);

@@ -1,0 +1,10 @@
+# Build: ./mvnw -DskipTests package && docker build -t artifact-catalog .
+# (or ./mvnw spring-boot:build-image, which needs no Dockerfile)
+FROM eclipse-temurin:17-jre-alpine
+RUN addgroup -S catalog && adduser -S catalog -G catalog
+WORKDIR /app
+COPY target/artifact-catalog-*.jar /app/catalog.jar
+USER catalog
+EXPOSE 8080
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/app/catalog.jar"]
