@@ -4,6 +4,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import liquibase.integration.spring.SpringLiquibase;
@@ -28,6 +29,10 @@ class WebConfiguration {
 		String secret = database.sql("SELECT value FROM catalog_settings WHERE name = 'cursor-secret'")
 			.map((row) -> row.get("value", String.class))
 			.one()
+			// the first connection of a cold JVM on a busy machine can take longer than the
+			// pool's acquire timeout (sized for requests, not for start-up): try again
+			.retryWhen(Retry.fixedDelay(20, java.time.Duration.ofMillis(500))
+				.filter(ProblemResponses::isOverloadOrOutage))
 			.block(java.time.Duration.ofSeconds(30));
 		return new CursorCodec(secret);
 	}
