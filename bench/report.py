@@ -81,8 +81,11 @@ def ratio_table(rows):
         cells = []
         for c in cs:
             ra, rb = by.get((a, c)), by.get((b, c))
-            if not ra or not rb or not rb["ok_rps"]:
+            if not ra or not rb:
                 cells.append("–")
+                continue
+            if not rb["ok_rps"]:
+                cells.append(f"{b} served no 2xx" if ra["ok_rps"] else "neither served 2xx")
                 continue
             p99 = f' ({ra["p99"] / rb["p99"]:.2f}×)' if rb["p99"] else ""
             cells.append(f'{ra["ok_rps"] / rb["ok_rps"]:.2f}×{p99}')

@@ -4,12 +4,13 @@
 # one run; then the list endpoint on catalogs of different sizes; then the report
 # (bench/results/RESULTS.md and chart.svg).
 #
-#   bench/run.sh            the full run (about 25 minutes on 2 cores, seeding included)
+#   bench/run.sh            the full run (about 30 minutes on 2 cores, seeding included)
 #   bench/run.sh --quick    a short validation run (2 s steps, small catalogs, ~6 minutes)
 #
 # Settings (environment): BENCH_DURATION (s per step, 15), BENCH_CONNECTIONS ("10 50 100 200
 # 1000"), BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_SCALING (1 = run it),
-# BENCH_SCALING_DURATION (s, 10), BENCH_SCALING_CATALOGS ("artifacts:hot-share ..."),
+# BENCH_SCALING_DURATION (s, 10), BENCH_WARMUP (s per target, 10), BENCH_TARGETS (all: "naive
+# four-query ours-bypassed ours-cached static pgbench"), BENCH_SCALING_CATALOGS ("artifacts:hot-share ..."),
 # BENCH_PGBENCH_MAX_CLIENTS (200; PostgreSQL allows 300 connections and the two services hold
 # some), BENCH_WRK_TIMEOUT (5s), BENCH_JAVA_OPTS (-Xms512m -Xmx1g), BENCH_DATA (bench/data),
 # BENCH_OUT (bench/results), BENCH_SKIP_BUILD (0).
@@ -31,11 +32,12 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $QUICK == 1 ]]; then
-	: "${BENCH_DURATION:=2}" "${BENCH_ARTIFACTS:=10000}" "${BENCH_SCALING_DURATION:=2}"
+	: "${BENCH_DURATION:=2}" "${BENCH_ARTIFACTS:=10000}" "${BENCH_SCALING_DURATION:=2}" "${BENCH_WARMUP:=2}"
 	: "${BENCH_SCALING_CATALOGS:=1000:0.5 10000:0.5 10000:0.001}"
 	: "${BENCH_LABEL:=short validation run (--quick): 2 s steps, 10,000-artifact catalog; not the benchmark}"
 fi
-: "${BENCH_DURATION:=15}" "${BENCH_CONNECTIONS:=10 50 100 200 1000}"
+: "${BENCH_DURATION:=15}" "${BENCH_CONNECTIONS:=10 50 100 200 1000}" "${BENCH_WARMUP:=10}"
+: "${BENCH_TARGETS:=naive four-query ours-bypassed ours-cached static pgbench}"
 : "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}" "${BENCH_HOT_SHARE:=0.5}"
 : "${BENCH_SCALING:=1}" "${BENCH_SCALING_DURATION:=10}" "${BENCH_SCALING_CONNECTIONS:=10}"
 : "${BENCH_SCALING_CATALOGS:=10000:0.5 100000:0.5 1000000:0.5 100000:0.0001 100000:0.1 1000000:1.0}"
@@ -263,8 +265,9 @@ TARGETS=(
 )
 for spec in "${TARGETS[@]}"; do
 	read -r target port pid path <<<"$spec"
-	log "$target: warming up"
-	wrk -t2 -c20 -d"$((BENCH_DURATION < 5 ? BENCH_DURATION : 5))s" "http://localhost:$port$path" >/dev/null 2>&1 || true
+	[[ " $BENCH_TARGETS " == *" $target "* ]] || continue
+	log "$target: warming up for ${BENCH_WARMUP}s"
+	wrk -t2 -c20 -d"${BENCH_WARMUP}s" "http://localhost:$port$path" >/dev/null 2>&1 || true
 	for connections in $BENCH_CONNECTIONS; do
 		run_wrk comparison "$target" "$port" "$pid" "$path" "$connections" "$BENCH_DURATION"
 	done
@@ -276,6 +279,7 @@ PG_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC
 PG_DB=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}'.replace('pool:', '')).path.lstrip('/') or 'postgres')")
 java -cp "$CLASSPATH_ARG" dev.catalog.bench.ListStatement 51 >"$TMP/list.sql"
 for connections in $BENCH_CONNECTIONS; do
+	[[ " $BENCH_TARGETS " == *" pgbench "* ]] || break
 	clients=$connections
 	[[ $clients -gt $BENCH_PGBENCH_MAX_CLIENTS ]] && clients=$BENCH_PGBENCH_MAX_CLIENTS
 	rm -f "$TMP"/pgbench_log*
@@ -328,7 +332,7 @@ if [[ $BENCH_SCALING == 1 ]]; then
 			--catalog.seed.memberships-per-artifact=2 --catalog.seed.hot-collection-share="$share" \
 			--catalog.cache.enabled=false
 		pid=$SERVICE_PID
-		wrk -t2 -c10 -d"$((BENCH_SCALING_DURATION < 5 ? BENCH_SCALING_DURATION : 5))s" \
+		wrk -t2 -c10 -d"${BENCH_WARMUP}s" \
 			"http://localhost:$BYPASS_PORT/api/v1/artifacts" >/dev/null 2>&1 || true
 		for spec in "first-page /api/v1/artifacts" "filtered-by-hot /api/v1/artifacts?collection=$HOT" \
 			"hot-members /api/v1/collections/$HOT/artifacts"; do
