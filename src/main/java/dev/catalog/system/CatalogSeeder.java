@@ -209,7 +209,8 @@ public class CatalogSeeder {
 	}
 
 	private Mono<Boolean> analyzed(boolean seeded) {
-		return seeded ? sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+		return seeded ? this.transactions.transactional(sql("SET LOCAL statement_timeout = 0")
+			.then(sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")))
 			.thenReturn(true) : Mono.just(false);
 	}
 
