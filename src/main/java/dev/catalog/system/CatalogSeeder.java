@@ -184,7 +184,9 @@ public class CatalogSeeder {
 				: Math.round(seed.artifacts() * seed.membershipsPerArtifact());
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
-			return sql("SET LOCAL synchronous_commit = off")
+			// seeding a large catalog runs statements far longer than catalog.db.statement-timeout
+			return sql("SET LOCAL statement_timeout = 0")
+				.then(sql("SET LOCAL synchronous_commit = off"))
 				.then(sql("SET LOCAL maintenance_work_mem = '256MB'"))
 				.then(sql(SAVE_KEYS_AND_INDEXES))
 				.then(sql(DROP_KEYS_AND_INDEXES))
@@ -207,7 +209,8 @@ public class CatalogSeeder {
 	}
 
 	private Mono<Boolean> analyzed(boolean seeded) {
-		return seeded ? sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+		return seeded ? this.transactions.transactional(sql("SET LOCAL statement_timeout = 0")
+			.then(sql("ANALYZE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")))
 			.thenReturn(true) : Mono.just(false);
 	}
 

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import liquibase.integration.spring.SpringLiquibase;
@@ -32,8 +33,9 @@ class WebConfiguration {
 		String secret = database.sql("SELECT value FROM catalog_settings WHERE name = 'cursor-secret'")
 			.map((row) -> row.get("value", String.class))
 			.one()
-			// a busy or just-started database may not hand out the first connection in time
-			.retryWhen(Retry.backoff(8, Duration.ofMillis(250)))
+			// the first connection of a cold JVM on a busy machine can take longer than the
+			// pool's acquire timeout (sized for requests, not for start-up): try again
+			.retryWhen(Retry.backoff(8, Duration.ofMillis(250)).filter(ProblemResponses::isOverloadOrOutage))
 			.block(Duration.ofSeconds(60));
 		return new CursorCodec(secret);
 	}

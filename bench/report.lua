@@ -1,0 +1,37 @@
+-- wrk hooks: count responses by status and print one machine-readable summary line.
+-- Latencies are in microseconds; errors are wrk's socket errors plus non-2xx/3xx statuses.
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local byStatus = {}
+  for _, thread in ipairs(threads) do
+    local counts = thread:get("statuses")
+    for status, n in pairs(counts) do
+      byStatus[status] = (byStatus[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(byStatus) do
+    table.insert(parts, string.format('"%d":%d', status, n))
+  end
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,' ..
+    '"mean_us":%.1f,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"status_errors":%d,"timeouts":%d,' ..
+    '"statuses":{%s}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
+    table.concat(parts, ",")))
+end
