@@ -55,6 +55,10 @@ public record ArtifactFilter(String type, List<String> tags, UUID collection, St
 		return new ArtifactFilter(type, List.copyOf(distinctTags), collectionId, q);
 	}
 
+	ArtifactFilter withoutCollection() {
+		return new ArtifactFilter(this.type, this.tags, null, this.q);
+	}
+
 	/** A canonical text of the filters: part of cursor signatures and cache keys. */
 	public String canonical() {
 		StringBuilder text = new StringBuilder();

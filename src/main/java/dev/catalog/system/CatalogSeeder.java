@@ -131,10 +131,11 @@ public class CatalogSeeder {
 			""";
 
 	private static final String INSERT_MEMBERSHIPS = """
-			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at)
+			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at, artifact_created_at)
 			SELECT md5('collection:' || m.c)::uuid,
 			       md5('artifact:' || m.i)::uuid,
-			       timestamptz '2025-01-01 00:00:00+00' + m.i * interval '1 second' + (m.r + 1) * interval '1 minute'
+			       timestamptz '2025-01-01 00:00:00+00' + m.i * interval '1 second' + (m.r + 1) * interval '1 minute',
+			       timestamptz '2025-01-01 00:00:00+00' + m.i * interval '1 second'
 			  FROM (SELECT s.i, s.r,
 			               CASE WHEN s.r = 0 AND (s.i * 7919) % 10000 < :hotShare * 10000 THEN 0
 			                    WHEN :collections = 1 THEN 0

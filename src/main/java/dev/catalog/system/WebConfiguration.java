@@ -8,7 +8,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import liquibase.integration.spring.SpringLiquibase;
