@@ -38,8 +38,10 @@ public class TestCatalog {
 		this.redis.commands().flatMap((commands) -> commands.flushdb()).block(TIMEOUT);
 	}
 
+	/** Seeds, then empties the cache: seeding bypasses the write API and its invalidation. */
 	public void seed(int artifacts, int collections) {
 		this.seeder.seed(new SeedProperties(artifacts, collections, 2.0, 0.5)).block(TIMEOUT);
+		this.redis.commands().flatMap((commands) -> commands.flushdb()).block(TIMEOUT);
 	}
 
 	public DatabaseClient database() {
