@@ -14,6 +14,8 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -82,6 +84,12 @@ class CacheStore {
 
 	/** Makes generations created after Redis lost its data unique: never a value used before. */
 	private static final AtomicLong lastInitial = new AtomicLong();
+
+	private static final Logger logger = LoggerFactory.getLogger(CacheStore.class);
+
+	private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+	private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
 	private final RedisConnection connection;
 
@@ -188,6 +196,11 @@ class CacheStore {
 			.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), (ex) -> {
 				if (!(ex instanceof CallNotPermittedException)) {
 					this.metrics.redisErrors.increment();
+					long now = System.nanoTime();
+					long last = this.lastWarned.get();
+					if (now - last > WARN_INTERVAL_NANOS && this.lastWarned.compareAndSet(last, now)) {
+						logger.warn("Redis command failed; reads bypass the cache while it does: {}", ex.toString());
+					}
 					this.onFailure.run();
 				}
 				return new CacheUnavailableException(ex);

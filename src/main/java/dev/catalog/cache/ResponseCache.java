@@ -19,7 +19,6 @@ import dev.catalog.system.ServiceUnavailableException;
 import dev.catalog.system.UnprocessableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -208,8 +207,9 @@ public class ResponseCache {
 		if (this.properties.missWait().isZero()) {
 			return Mono.empty();
 		}
-		return Flux.interval(POLL_INTERVAL)
-			.concatMap((tick) -> this.store.poll(key, lock))
+		return Mono.delay(POLL_INTERVAL)
+			.then(Mono.defer(() -> this.store.poll(key, lock)))
+			.repeat()
 			.filter((polled) -> polled.current() != null || !polled.locked() || polled.generation() != generation)
 			.next()
 			.timeout(this.properties.missWait(), Mono.empty())
