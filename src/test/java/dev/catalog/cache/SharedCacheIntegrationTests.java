@@ -70,6 +70,8 @@ class SharedCacheIntegrationTests {
 				.run("--server.port=0", "--catalog.redis.command-timeout=" + COMMAND_TIMEOUT.toMillis() + "ms",
 						"--catalog.cache.circuit-breaker-wait=300ms", "--catalog.cache.fresh=10s",
 						"--catalog.cache.stale=60s", "--catalog.cache.stale-if-error=1h",
+						// a refresh held up by a test's table lock must outlive the burst of requests
+						"--catalog.cache.refresh-timeout=60s",
 						// the machine running the tests may be busy; outages are bounded by the cache's own timeouts
 						"--spring.r2dbc.pool.max-acquire-time=10s", "--spring.r2dbc.pool.max-create-connection-time=10s");
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
