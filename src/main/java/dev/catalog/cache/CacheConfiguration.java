@@ -43,6 +43,9 @@ class CacheConfiguration {
 			.failureRateThreshold(50)
 			.waitDurationInOpenState(properties.circuitBreakerWait())
 			.permittedNumberOfCallsInHalfOpenState(2)
+			// reads look at the state before spending a SQL statement on a generation check, so
+			// the breaker must leave OPEN by itself rather than on the next attempted call
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build());
 	}
 

@@ -134,6 +134,17 @@ class CacheStore {
 
 	}
 
+	/** Whether the circuit breaker currently refuses every Redis command. */
+	boolean refusing() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/** Succeeds if Redis answers now. */
+	Mono<Void> probe() {
+		return redis((commands) -> commands.exists(this.generationKey)).then();
+	}
+
 	/** The current generation and the key's entry, in one round trip. */
 	Mono<Lookup> lookup(String key) {
 		return redis((commands) -> commands.mget(this.generationKey, entryKey(key)).collectList())

@@ -104,13 +104,19 @@ class CatalogGenerations implements CatalogChanges {
 
 	private Mono<Void> resync() {
 		return Mono.defer(() -> {
+			if (this.store.refusing()) {
+				// Redis is known to be down: do not spend a SQL statement per read finding out again
+				return Mono.error(new CacheUnavailableException(new IllegalStateException("Redis circuit open")));
+			}
 			long target = this.epoch.get();
 			boolean force = this.forceBump.get();
-			return this.database.sql(CURRENT)
-				.map((row) -> row.get("generation", Long.class))
-				.one()
-				.timeout(this.databaseTimeout)
-				.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), CacheUnavailableException::new)
+			// Redis first: while it is down, finding out must not cost a SQL statement per try
+			return this.store.probe()
+				.then(this.database.sql(CURRENT)
+					.map((row) -> row.get("generation", Long.class))
+					.one()
+					.timeout(this.databaseTimeout)
+					.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), CacheUnavailableException::new))
 				.flatMap((postgres) -> this.store.resync(postgres, force))
 				.doOnNext((generation) -> {
 					if (force) {
