@@ -1,23 +1,81 @@
 package dev.catalog.cache;
 
-import reactor.core.publisher.Mono;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 @Configuration(proxyBeanMethods = false)
 class CacheConfiguration {
 
+	/** Time for cache freshness decisions; tests replace it to move time instead of sleeping. */
 	@Bean
-	ResponseCache responseCache(JsonMapper json) {
-		return new ResponseCache(json);
+	@ConditionalOnMissingBean
+	Clock clock() {
+		return Clock.systemUTC();
 	}
 
-	/** Nothing is cached yet, so there is nothing to invalidate. */
 	@Bean
-	CatalogChanges catalogChanges() {
-		return Mono::empty;
+	CacheMetrics cacheMetrics(MeterRegistry registry) {
+		return new CacheMetrics(registry);
+	}
+
+	/**
+	 * Opens after half of at least 4 of the last 10 Redis commands failed, then lets 2 commands
+	 * through after {@code catalog.cache.circuit-breaker-wait}. Commands already fail after the
+	 * command timeout, so slowness needs no separate rule.
+	 */
+	@Bean
+	CircuitBreaker redisCircuitBreaker(CacheProperties properties) {
+		return CircuitBreaker.of("redis", CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(10)
+			.minimumNumberOfCalls(4)
+			.failureRateThreshold(50)
+			.waitDurationInOpenState(properties.circuitBreakerWait())
+			.permittedNumberOfCallsInHalfOpenState(2)
+			// reads look at the state before spending a SQL statement on a generation check, so
+			// the breaker must leave OPEN by itself rather than on the next attempted call
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
+			.build());
+	}
+
+	@Bean(destroyMethod = "stop")
+	CatalogGenerations catalogChanges(DatabaseClient database, CacheProperties properties) {
+		return new CatalogGenerations(database, properties.loadTimeout(), properties.circuitBreakerWait());
+	}
+
+	@Bean
+	CacheStore cacheStore(RedisConnection redis, CircuitBreaker redisCircuitBreaker, CacheProperties properties,
+			CacheMetrics metrics, CatalogGenerations generations,
+			@Value("${catalog.redis.command-timeout:250ms}") Duration commandTimeout) {
+		// a Redis that dropped the connection may have restarted with older data, or missed a
+		// generation change: fold PostgreSQL's generation in before serving from it again
+		redis.onDisconnected(generations::redisMayHaveMissedChanges);
+		CacheStore store = new CacheStore(redis, redisCircuitBreaker, commandTimeout, properties.keyPrefix(), metrics,
+				generations::redisMayHaveMissedChanges);
+		generations.use(store);
+		return store;
+	}
+
+	@Bean
+	ResponseCache responseCache(JsonMapper json, CacheProperties properties, CacheStore store,
+			CatalogGenerations generations, CacheMetrics metrics, Clock clock) {
+		return new ResponseCache(json, properties, store, generations, metrics, clock);
+	}
+
+	@Bean
+	CacheWarmUp cacheWarmUp(CacheProperties properties) {
+		return new CacheWarmUp(properties);
 	}
 
 }

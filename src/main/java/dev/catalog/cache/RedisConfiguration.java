@@ -1,12 +1,16 @@
 package dev.catalog.cache;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -15,18 +19,33 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RedisConfiguration {
 
+	/**
+	 * Reconnection attempts back off exponentially but never more than a second apart, so
+	 * caching resumes within about a second of Redis coming back (Lettuce's default waits up
+	 * to 30 s).
+	 */
+	@Bean(destroyMethod = "shutdown")
+	ClientResources redisClientResources() {
+		return DefaultClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.build();
+	}
+
 	@Bean(destroyMethod = "close")
-	RedisConnection redisConnection(@Value("${spring.data.redis.url}") String url,
+	RedisConnection redisConnection(ClientResources resources, @Value("${spring.data.redis.url}") String url,
 			@Value("${catalog.redis.command-timeout:250ms}") Duration commandTimeout,
 			@Value("${catalog.redis.connect-timeout:500ms}") Duration connectTimeout) {
 		RedisURI uri = RedisURI.create(url);
 		uri.setTimeout(commandTimeout);
-		RedisClient client = RedisClient.create();
+		RedisClient client = RedisClient.create(resources);
 		client.setOptions(ClientOptions.builder()
 			.autoReconnect(true)
 			// fail fast instead of buffering commands while disconnected: a read must never
 			// wait on a Redis that is down
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			// what a read does with a reply (render, respond) runs off Lettuce's I/O thread, so
+			// a burst of replies cannot delay the next replies past the command timeout
+			.publishOnScheduler(true)
 			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
 			.build());

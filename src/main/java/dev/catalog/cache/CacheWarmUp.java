@@ -1,0 +1,72 @@
+package dev.catalog.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Loads the first page of each list and the stats into the cache when the service has
+ * started, by reading them through the service's own HTTP API: the same keys, the same
+ * representation, and "if absent" for free (an entry that is there is a hit, not a load).
+ * Start-up waits for it at most {@code catalog.cache.warm-up-wait}; what is not done by then
+ * finishes in the background. Failures are logged and otherwise ignored.
+ */
+class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
+
+	private static final Logger logger = LoggerFactory.getLogger(CacheWarmUp.class);
+
+	static final List<String> PATHS = List.of("/api/v1/artifacts", "/api/v1/collections", "/api/v1/stats");
+
+	private final CacheProperties properties;
+
+	CacheWarmUp(CacheProperties properties) {
+		this.properties = properties;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		Integer port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", Integer.class);
+		if (!this.properties.enabled() || !this.properties.warmUp() || port == null || port <= 0) {
+			return;
+		}
+		WebClient client = WebClient.create("http://127.0.0.1:" + port);
+		CompletableFuture<Void> done = Flux.fromIterable(PATHS)
+			.flatMap((path) -> client.get()
+				.uri(path)
+				.accept(MediaType.APPLICATION_JSON)
+				.exchangeToMono((response) -> response.releaseBody()
+					.thenReturn(path + " " + response.statusCode().value() + " "
+							+ response.headers().asHttpHeaders().getFirst("X-Cache")))
+				.timeout(Duration.ofSeconds(30))
+				.onErrorResume((ex) -> reactor.core.publisher.Mono.just(path + " failed: " + ex)))
+			.doOnNext((outcome) -> logger.debug("Cache warm-up: {}", outcome))
+			.then()
+			.toFuture();
+		try {
+			done.get(this.properties.warmUpWait().toMillis(), TimeUnit.MILLISECONDS);
+			logger.info("Cache warm-up done");
+		}
+		catch (TimeoutException ex) {
+			logger.info("Cache warm-up goes on in the background");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			logger.warn("Cache warm-up failed", ex.getCause());
+		}
+	}
+
+}

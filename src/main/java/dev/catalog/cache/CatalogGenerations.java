@@ -1,0 +1,182 @@
+package dev.catalog.cache;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * Invalidation by generation: every cache entry records the catalog generation it was loaded
+ * in, and only entries of the current generation are served. A write advances the generation,
+ * so it needs to touch no key but one.
+ * <p>
+ * <b>Guarantee.</b> When the {@code Mono} of {@link #committed()} completes (the writer then
+ * sends its response), either the Redis generation has advanced past every entry loaded before
+ * the write committed, or this instance could not reach Redis and the write is recorded in
+ * PostgreSQL's {@code catalog_generation} sequence. In the second case no instance serves from
+ * Redis again before folding that sequence into the Redis generation: every instance does that
+ * ({@link #ready()}) before its first read from Redis, after every Redis disconnection it
+ * notices and after every Redis command that failed, and the writing instance keeps retrying
+ * it in the background until it succeeds. An entry loaded in a generation can only be stored
+ * while that generation is still current (checked atomically in Redis), so a load that raced
+ * with a write never reappears later.
+ * <p>
+ * <b>Limits.</b> If Redis stays reachable for some instances while it is not for the writer
+ * (a partial network partition), those instances can serve pre-write answers until the writer
+ * reaches Redis again. If PostgreSQL cannot even record the write, the next successful
+ * fold-in from this instance advances the generation unconditionally; if this instance dies
+ * first, that write can stay hidden until entries expire (at most the stale-if-error window).
+ */
+class CatalogGenerations implements CatalogChanges {
+
+	private static final Logger logger = LoggerFactory.getLogger(CatalogGenerations.class);
+
+	private static final String NEXT = "SELECT nextval('catalog_generation') AS generation";
+
+	private static final String CURRENT = """
+			SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS generation FROM catalog_generation
+			""";
+
+	private final DatabaseClient database;
+
+	private final Duration databaseTimeout;
+
+	private final Duration retryInterval;
+
+	private CacheStore store;
+
+	/** Advanced whenever Redis may have missed something; {@link #synced} catches up. */
+	private final AtomicLong epoch = new AtomicLong(1);
+
+	private final AtomicLong synced = new AtomicLong(0);
+
+	/** A write could be recorded neither in Redis nor in PostgreSQL. */
+	private final AtomicBoolean forceBump = new AtomicBoolean();
+
+	private final AtomicBoolean retrying = new AtomicBoolean();
+
+	private Mono<Void> syncing;
+
+	private volatile Disposable retry;
+
+	CatalogGenerations(DatabaseClient database, Duration databaseTimeout, Duration retryInterval) {
+		this.database = database;
+		this.databaseTimeout = databaseTimeout;
+		this.retryInterval = retryInterval;
+	}
+
+	void use(CacheStore store) {
+		this.store = store;
+	}
+
+	/** Redis may have missed a change or lost data: fold PostgreSQL's generation in before the next use. */
+	void redisMayHaveMissedChanges() {
+		this.epoch.incrementAndGet();
+	}
+
+	/**
+	 * Completes when Redis's generation accounts for every write recorded in PostgreSQL; fails
+	 * (with {@link CacheUnavailableException}) if that cannot be made sure now, in which case the
+	 * caller must not serve from Redis.
+	 */
+	Mono<Void> ready() {
+		if (this.synced.get() == this.epoch.get()) {
+			return Mono.empty();
+		}
+		synchronized (this) {
+			if (this.syncing == null) {
+				this.syncing = resync().doFinally((signal) -> {
+					synchronized (this) {
+						this.syncing = null;
+					}
+				}).cache();
+			}
+			return this.syncing;
+		}
+	}
+
+	private Mono<Void> resync() {
+		return Mono.defer(() -> {
+			if (this.store.refusing()) {
+				// Redis is known to be down: do not spend a SQL statement per read finding out again
+				return Mono.error(new CacheUnavailableException(new IllegalStateException("Redis circuit open")));
+			}
+			long target = this.epoch.get();
+			boolean force = this.forceBump.get();
+			// Redis first: while it is down, finding out must not cost a SQL statement per try
+			return this.store.probe()
+				.then(this.database.sql(CURRENT)
+					.map((row) -> row.get("generation", Long.class))
+					.one()
+					.timeout(this.databaseTimeout)
+					.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), CacheUnavailableException::new))
+				.flatMap((postgres) -> this.store.resync(postgres, force))
+				.doOnNext((generation) -> {
+					if (force) {
+						this.forceBump.set(false);
+					}
+					this.synced.accumulateAndGet(target, Math::max);
+					logger.debug("Cache generation resynchronised with PostgreSQL: {}", generation);
+				})
+				.then();
+		});
+	}
+
+	/**
+	 * Advances the generation in Redis; if Redis cannot be told, records the write in
+	 * PostgreSQL and makes sure Redis is told before any instance serves from it again (see
+	 * the class's guarantee). Never fails.
+	 */
+	@Override
+	public Mono<Void> committed() {
+		return this.store.bump()
+			.then()
+			.onErrorResume((ex) -> recordInPostgres());
+	}
+
+	private Mono<Void> recordInPostgres() {
+		redisMayHaveMissedChanges();
+		return this.database.sql(NEXT)
+			.map((row) -> row.get("generation", Long.class))
+			.one()
+			.timeout(this.databaseTimeout)
+			.doOnNext((generation) -> logger.info("Redis unreachable: write recorded as generation {} in PostgreSQL",
+					generation))
+			.then(Mono.defer(this::ready))
+			.onErrorResume((ex) -> {
+				if (!(ex instanceof CacheUnavailableException)) {
+					logger.warn("Neither Redis nor PostgreSQL could record a write; the cache generation will be "
+							+ "advanced when Redis is next reachable", ex);
+					this.forceBump.set(true);
+				}
+				retryInBackground();
+				return Mono.empty();
+			});
+	}
+
+	/** Keeps folding in until it succeeds, so a write made during an outage is not left to reads. */
+	private void retryInBackground() {
+		if (!this.retrying.compareAndSet(false, true)) {
+			return;
+		}
+		this.retry = Mono.defer(this::ready)
+			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, this.retryInterval))
+			.doFinally((signal) -> this.retrying.set(false))
+			.subscribe(null, (ex) -> logger.warn("Cache generation resynchronisation gave up", ex));
+	}
+
+	void stop() {
+		Disposable current = this.retry;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+}
