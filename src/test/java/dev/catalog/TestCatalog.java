@@ -2,6 +2,7 @@ package dev.catalog;
 
 import java.time.Duration;
 
+import dev.catalog.cache.CatalogChanges;
 import dev.catalog.cache.RedisConnection;
 import dev.catalog.system.CatalogSeeder;
 import dev.catalog.system.SeedProperties;
@@ -25,10 +26,21 @@ public class TestCatalog {
 
 	private final CatalogSeeder seeder;
 
-	TestCatalog(DatabaseClient database, RedisConnection redis, CatalogSeeder seeder) {
+	private final CatalogChanges changes;
+
+	TestCatalog(DatabaseClient database, RedisConnection redis, CatalogSeeder seeder, CatalogChanges changes) {
 		this.database = database;
 		this.redis = redis;
 		this.seeder = seeder;
+		this.changes = changes;
+	}
+
+	/**
+	 * Tells the cache that the catalog changed, as every write does: for tests that change data
+	 * with SQL behind the API's back.
+	 */
+	public void changed() {
+		this.changes.committed().block(TIMEOUT);
 	}
 
 	/** Removes every artifact, collection and membership, and every cache entry. */

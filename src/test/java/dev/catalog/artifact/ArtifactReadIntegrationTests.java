@@ -88,6 +88,7 @@ class ArtifactReadIntegrationTests {
 			.bind("artifact", UUID.fromString((String) first.get("id")))
 			.then()
 			.block();
+		this.catalog.changed();
 
 		Map<String, Object> after = items(get("/api/v1/artifacts?limit=1")).get(0);
 		Map<String, Object> same = collections(after).stream()
