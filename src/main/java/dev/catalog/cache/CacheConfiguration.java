@@ -57,7 +57,7 @@ class CacheConfiguration {
 	@Bean
 	CacheStore cacheStore(RedisConnection redis, CircuitBreaker redisCircuitBreaker, CacheProperties properties,
 			CacheMetrics metrics, CatalogGenerations generations,
-			@Value("${catalog.redis.command-timeout:250ms}") Duration commandTimeout) {
+			@Value("${catalog.redis.command-timeout:1s}") Duration commandTimeout) {
 		// a Redis that dropped the connection may have restarted with older data, or missed a
 		// generation change: fold PostgreSQL's generation in before serving from it again
 		redis.onDisconnected(generations::redisMayHaveMissedChanges);

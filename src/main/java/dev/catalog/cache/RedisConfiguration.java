@@ -33,7 +33,7 @@ class RedisConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RedisConnection redisConnection(ClientResources resources, @Value("${spring.data.redis.url}") String url,
-			@Value("${catalog.redis.command-timeout:250ms}") Duration commandTimeout,
+			@Value("${catalog.redis.command-timeout:1s}") Duration commandTimeout,
 			@Value("${catalog.redis.connect-timeout:500ms}") Duration connectTimeout) {
 		RedisURI uri = RedisURI.create(url);
 		uri.setTimeout(commandTimeout);
