@@ -29,19 +29,35 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
  */
 public class ArtifactQueries {
 
-	private static final String ENRICH = """
-			SELECT p.id, p.name, p.type, p.description, p.created_at, p.updated_at, p.position_at,
-			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = p.id ORDER BY t.tag) AS tags,
-			       m.collection_ids, m.collection_names, m.collection_counts
-			  FROM page p
+	/**
+	 * The collections of the artifact aliased {@code %1$s} with their sizes, as three parallel
+	 * arrays {@code m.collection_ids}, {@code m.collection_names}, {@code m.collection_counts}
+	 * ordered by name: index lookups on the artifact's memberships, never a count.
+	 */
+	static final String COLLECTIONS_OF = """
 			  LEFT JOIN LATERAL (
 			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
 			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
 			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
 			         FROM collection_artifacts ca
 			         JOIN collections c ON c.id = ca.collection_id
-			        WHERE ca.artifact_id = p.id) AS m ON true
+			        WHERE ca.artifact_id = %1$s.id) AS m ON true
 			""";
+
+	/** The versions of the artifact aliased {@code %1$s}, newest first, as two parallel arrays. */
+	static final String VERSIONS_OF = """
+			       ARRAY(SELECT v.version FROM artifact_versions v
+			              WHERE v.artifact_id = %1$s.id ORDER BY v.released_at DESC, v.version DESC) AS version_names,
+			       ARRAY(SELECT (extract(epoch FROM v.released_at) * 1000000)::bigint FROM artifact_versions v
+			              WHERE v.artifact_id = %1$s.id ORDER BY v.released_at DESC, v.version DESC) AS version_micros,
+			""";
+
+	private static final String ENRICH = """
+			SELECT p.id, p.name, p.type, p.description, p.created_at, p.updated_at, p.position_at,
+			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = p.id ORDER BY t.tag) AS tags,
+			       m.collection_ids, m.collection_names, m.collection_counts
+			  FROM page p
+			""" + COLLECTIONS_OF.formatted("p");
 
 	private static final String ARTIFACT_PAGE = """
 			WITH page AS (
@@ -90,19 +106,10 @@ public class ArtifactQueries {
 	private static final String DETAIL = """
 			SELECT a.id, a.name, a.type, a.description, a.metadata, a.created_at, a.updated_at,
 			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = a.id ORDER BY t.tag) AS tags,
-			       ARRAY(SELECT v.version FROM artifact_versions v
-			              WHERE v.artifact_id = a.id ORDER BY v.released_at DESC, v.version DESC) AS version_names,
-			       ARRAY(SELECT (extract(epoch FROM v.released_at) * 1000000)::bigint FROM artifact_versions v
-			              WHERE v.artifact_id = a.id ORDER BY v.released_at DESC, v.version DESC) AS version_micros,
+			""" + VERSIONS_OF.formatted("a") + """
 			       m.collection_ids, m.collection_names, m.collection_counts
 			  FROM artifacts a
-			  LEFT JOIN LATERAL (
-			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
-			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
-			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
-			         FROM collection_artifacts ca
-			         JOIN collections c ON c.id = ca.collection_id
-			        WHERE ca.artifact_id = a.id) AS m ON true
+			""" + COLLECTIONS_OF.formatted("a") + """
 			 WHERE a.id = :id
 			""";
 

@@ -28,20 +28,10 @@ class ArtifactWrites {
 	private static final String DETAIL_OF_WRITTEN = """
 			SELECT u.id, u.name, u.type, u.description, u.metadata, u.created_at, u.updated_at,
 			       %s AS tags,
-			       ARRAY(SELECT v.version FROM artifact_versions v
-			              WHERE v.artifact_id = u.id ORDER BY v.released_at DESC, v.version DESC) AS version_names,
-			       ARRAY(SELECT (extract(epoch FROM v.released_at) * 1000000)::bigint FROM artifact_versions v
-			              WHERE v.artifact_id = u.id ORDER BY v.released_at DESC, v.version DESC) AS version_micros,
+			""" + ArtifactQueries.VERSIONS_OF.formatted("u") + """
 			       m.collection_ids, m.collection_names, m.collection_counts
 			  FROM written u
-			  LEFT JOIN LATERAL (
-			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
-			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
-			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
-			         FROM collection_artifacts ca
-			         JOIN collections c ON c.id = ca.collection_id
-			        WHERE ca.artifact_id = u.id) AS m ON true
-			""";
+			""" + ArtifactQueries.COLLECTIONS_OF.formatted("u");
 
 	private static final String SORTED_NEW_TAGS = "ARRAY(SELECT n.tag FROM unnest(CAST(:tags AS text[])) AS n(tag) ORDER BY n.tag)";
 
