@@ -10,6 +10,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.catalog.system.ApiDocs.pathId;
+import static dev.catalog.system.ApiDocs.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.arrayschema.Builder.arraySchemaBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
@@ -43,7 +45,7 @@ final class ArtifactRoutes {
 					(operation) -> operation.operationId("getArtifact")
 						.tag("artifacts")
 						.summary("One artifact with its collections, tags, versions (newest first) and metadata")
-						.parameter(idParameter("artifact"))
+						.parameter(pathId("id", "artifact"))
 						.response(responseBuilder().responseCode("200")
 							.description("The artifact")
 							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
@@ -56,7 +58,7 @@ final class ArtifactRoutes {
 			.GET("/api/v1/collections/{id}/artifacts", accept(MediaType.APPLICATION_JSON), handler::members,
 					(operation) -> listOperation(operation, "listCollectionArtifacts",
 							"A page of a collection's artifacts, most recently added first, each with its tags and collections",
-							(op) -> artifactFilters(op.parameter(idParameter("collection")))))
+							(op) -> artifactFilters(op.parameter(pathId("id", "collection")))))
 			.GET("/api/v1/collections/{id}/artifacts", accept(MediaType.APPLICATION_NDJSON), handler::membersStream,
 					(operation) -> operation.operationId("streamCollectionArtifacts").hidden(true))
 			.GET("/api/v1/collections/{id}/artifacts", accept(MediaType.TEXT_EVENT_STREAM), handler::membersEvents,
@@ -122,20 +124,6 @@ final class ArtifactRoutes {
 				.name("q")
 				.description("Only artifacts whose name contains this, case-insensitively")
 				.schema(schemaBuilder().type("string")));
-	}
-
-	static org.springdoc.core.fn.builders.parameter.Builder idParameter(String what) {
-		return parameterBuilder().in(ParameterIn.PATH)
-			.name("id")
-			.required(true)
-			.description("The " + what + "'s id (UUID)")
-			.schema(schemaBuilder().type("string").format("uuid"));
-	}
-
-	static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String description) {
-		return responseBuilder().responseCode(status)
-			.description(description)
-			.content(contentBuilder().mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
 	}
 
 	/** The shape of {@code Page<ArtifactSummary>}, named for the OpenAPI document. */

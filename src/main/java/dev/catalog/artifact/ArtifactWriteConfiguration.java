@@ -4,8 +4,6 @@ import java.time.Clock;
 
 import dev.catalog.system.JsonBodies;
 import dev.catalog.system.Writes;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,12 +15,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.catalog.artifact.ArtifactRoutes.idParameter;
-import static dev.catalog.artifact.ArtifactRoutes.problem;
+import static dev.catalog.system.ApiDocs.body;
+import static dev.catalog.system.ApiDocs.json;
+import static dev.catalog.system.ApiDocs.pathId;
+import static dev.catalog.system.ApiDocs.problem;
+import static dev.catalog.system.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
-import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.requestbody.Builder.requestBodyBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 
@@ -50,7 +50,7 @@ class ArtifactWriteConfiguration {
 			.PATCH("/api/v1/artifacts/{id}", handler::patch,
 					(operation) -> write(operation, "patchArtifact",
 							"Change an artifact with a JSON merge patch (RFC 7396)")
-						.parameter(idParameter("artifact"))
+						.parameter(pathId("id", "artifact"))
 						.requestBody(requestBodyBuilder().required(true)
 							.content(contentBuilder().mediaType("application/merge-patch+json")
 								.schema(schemaBuilder().implementation(ArtifactPatch.class)))
@@ -63,12 +63,12 @@ class ArtifactWriteConfiguration {
 			.DELETE("/api/v1/artifacts/{id}", handler::delete,
 					(operation) -> write(operation, "deleteArtifact",
 							"Delete an artifact with its memberships, tags and versions")
-						.parameter(idParameter("artifact"))
+						.parameter(pathId("id", "artifact"))
 						.response(responseBuilder().responseCode("204").description("Deleted"))
 						.response(problem("404", "No such artifact")))
 			.POST("/api/v1/artifacts/{id}/versions", handler::addVersion,
 					(operation) -> write(operation, "addArtifactVersion", "Add a version to an artifact")
-						.parameter(idParameter("artifact"))
+						.parameter(pathId("id", "artifact"))
 						.requestBody(body(MediaType.APPLICATION_JSON_VALUE, NewVersion.class))
 						.response(responseBuilder().responseCode("201")
 							.description("Added")
@@ -76,35 +76,6 @@ class ArtifactWriteConfiguration {
 						.response(problem("404", "No such artifact"))
 						.response(problem("409", "The artifact already has this version")))
 			.build();
-	}
-
-	/** What every write has in common: the token, and the answers to bad input. */
-	static Builder write(Builder operation, String id, String summary) {
-		return operation.operationId(id)
-			.tag("writes")
-			.summary(summary)
-			.description("Needs Authorization: Bearer <token> (catalog.api-tokens). A refused request changes nothing.")
-			.parameter(parameterBuilder()
-				.in(ParameterIn.HEADER)
-				.name("Authorization")
-				.required(true)
-				.description("Bearer <token>")
-				.schema(schemaBuilder().type("string")))
-			.response(problem("400", "Malformed id or JSON"))
-			.response(problem("401", "Missing or wrong bearer token"))
-			.response(problem("413", "Body over 1 MiB"))
-			.response(problem("415", "Content-Type is not JSON"))
-			.response(problem("422", "Invalid fields; errors lists each field and why"))
-			.response(problem("503", "Overloaded, or the write kept colliding with others; try again"));
-	}
-
-	static org.springdoc.core.fn.builders.requestbody.Builder body(String mediaType, Class<?> type) {
-		return requestBodyBuilder().required(true)
-			.content(contentBuilder().mediaType(mediaType).schema(schemaBuilder().implementation(type)));
-	}
-
-	static org.springdoc.core.fn.builders.content.Builder json(Class<?> type) {
-		return contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE).schema(schemaBuilder().implementation(type));
 	}
 
 }

@@ -14,6 +14,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.catalog.system.ApiDocs.pathId;
+import static dev.catalog.system.ApiDocs.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
@@ -57,11 +59,7 @@ class CollectionConfiguration {
 					(operation) -> operation.operationId("getCollection")
 						.tag("collections")
 						.summary("One collection with its artifactCount")
-						.parameter(parameterBuilder().in(ParameterIn.PATH)
-							.name("id")
-							.required(true)
-							.description("The collection's id (UUID)")
-							.schema(schemaBuilder().type("string").format("uuid")))
+						.parameter(pathId("id", "collection"))
 						.response(responseBuilder().responseCode("200")
 							.description("The collection")
 							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
@@ -72,12 +70,6 @@ class CollectionConfiguration {
 			.GET("/api/v1/collections/{id}", handler::notAcceptable,
 					(operation) -> operation.operationId("collectionNotAcceptable").hidden(true))
 			.build();
-	}
-
-	private static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String description) {
-		return responseBuilder().responseCode(status)
-			.description(description)
-			.content(contentBuilder().mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
 	}
 
 	/** The shape of {@code Page<CollectionSummary>}, named for the OpenAPI document. */

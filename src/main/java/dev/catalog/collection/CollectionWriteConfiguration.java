@@ -4,8 +4,6 @@ import java.time.Clock;
 
 import dev.catalog.system.JsonBodies;
 import dev.catalog.system.Writes;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,10 +14,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.catalog.system.ApiDocs.body;
+import static dev.catalog.system.ApiDocs.json;
+import static dev.catalog.system.ApiDocs.pathId;
+import static dev.catalog.system.ApiDocs.problem;
+import static dev.catalog.system.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
-import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.requestbody.Builder.requestBodyBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 
@@ -48,7 +50,7 @@ class CollectionWriteConfiguration {
 			.PATCH("/api/v1/collections/{id}", handler::patch,
 					(operation) -> write(operation, "patchCollection",
 							"Change a collection's name or description with a JSON merge patch (RFC 7396)")
-						.parameter(id("id", "collection"))
+						.parameter(pathId("id", "collection"))
 						.requestBody(requestBodyBuilder().required(true)
 							.content(contentBuilder().mediaType("application/merge-patch+json")
 								.schema(schemaBuilder().implementation(CollectionPatch.class)))
@@ -61,22 +63,22 @@ class CollectionWriteConfiguration {
 						.response(problem("409", "Another collection has this name (ignoring case)")))
 			.DELETE("/api/v1/collections/{id}", handler::delete,
 					(operation) -> write(operation, "deleteCollection", "Delete a collection and its memberships")
-						.parameter(id("id", "collection"))
+						.parameter(pathId("id", "collection"))
 						.response(responseBuilder().responseCode("204").description("Deleted"))
 						.response(problem("404", "No such collection")))
 			.PUT("/api/v1/collections/{id}/artifacts/{artifactId}", handler::addMember,
 					(operation) -> write(operation, "addCollectionArtifact",
 							"Add an artifact to a collection (idempotent)")
-						.parameter(id("id", "collection"))
-						.parameter(id("artifactId", "artifact"))
+						.parameter(pathId("id", "collection"))
+						.parameter(pathId("artifactId", "artifact"))
 						.response(responseBuilder().responseCode("201").description("The artifact joined"))
 						.response(responseBuilder().responseCode("204").description("It already was a member"))
 						.response(problem("404", "No such collection or artifact")))
 			.DELETE("/api/v1/collections/{id}/artifacts/{artifactId}", handler::removeMember,
 					(operation) -> write(operation, "removeCollectionArtifact",
 							"Remove an artifact from a collection (idempotent)")
-						.parameter(id("id", "collection"))
-						.parameter(id("artifactId", "artifact"))
+						.parameter(pathId("id", "collection"))
+						.parameter(pathId("artifactId", "artifact"))
 						.response(responseBuilder().responseCode("204")
 							.description("The artifact is not a member (any more)"))
 						.response(problem("404", "No such collection or artifact")))
@@ -88,54 +90,13 @@ class CollectionWriteConfiguration {
 								every unknown id. Adding a member or removing a non-member is not an error; the \
 								answer lists what actually changed and the exact count after the batch. Needs \
 								Authorization: Bearer <token>.""")
-						.parameter(id("id", "collection"))
+						.parameter(pathId("id", "collection"))
 						.requestBody(body(MediaType.APPLICATION_JSON_VALUE, MembershipBatch.class))
 						.response(responseBuilder().responseCode("200")
 							.description("Applied")
 							.content(json(MembershipChange.class)))
 						.response(problem("404", "No such collection")))
 			.build();
-	}
-
-	private static Builder write(Builder operation, String id, String summary) {
-		return operation.operationId(id)
-			.tag("writes")
-			.summary(summary)
-			.description("Needs Authorization: Bearer <token> (catalog.api-tokens). A refused request changes nothing.")
-			.parameter(parameterBuilder().in(ParameterIn.HEADER)
-				.name("Authorization")
-				.required(true)
-				.description("Bearer <token>")
-				.schema(schemaBuilder().type("string")))
-			.response(problem("400", "Malformed id or JSON"))
-			.response(problem("401", "Missing or wrong bearer token"))
-			.response(problem("413", "Body over 1 MiB"))
-			.response(problem("415", "Content-Type is not JSON"))
-			.response(problem("422", "Invalid fields; errors lists each field and why"))
-			.response(problem("503", "Overloaded, or the write kept colliding with others; try again"));
-	}
-
-	private static org.springdoc.core.fn.builders.parameter.Builder id(String name, String what) {
-		return parameterBuilder().in(ParameterIn.PATH)
-			.name(name)
-			.required(true)
-			.description("The " + what + "'s id (UUID)")
-			.schema(schemaBuilder().type("string").format("uuid"));
-	}
-
-	private static org.springdoc.core.fn.builders.requestbody.Builder body(String mediaType, Class<?> type) {
-		return requestBodyBuilder().required(true)
-			.content(contentBuilder().mediaType(mediaType).schema(schemaBuilder().implementation(type)));
-	}
-
-	private static org.springdoc.core.fn.builders.content.Builder json(Class<?> type) {
-		return contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE).schema(schemaBuilder().implementation(type));
-	}
-
-	private static org.springdoc.core.fn.builders.apiresponse.Builder problem(String status, String description) {
-		return responseBuilder().responseCode(status)
-			.description(description)
-			.content(contentBuilder().mediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
 	}
 
 }
