@@ -63,6 +63,13 @@ final class ArtifactStream {
 
 		private Disposable read;
 
+		/**
+		 * Items the subscriber asked for and has not been sent. Counted here rather than read
+		 * from the sink, whose own count only drops once its buffer has passed items on: read
+		 * from there, it would let a chunk be read ahead of demand.
+		 */
+		private long demand;
+
 		Pump(FluxSink<ArtifactSummary> sink, PageSource source, Cursor after, long max, int chunkSize) {
 			this.sink = sink;
 			this.source = source;
@@ -72,8 +79,15 @@ final class ArtifactStream {
 		}
 
 		void start() {
-			this.sink.onRequest((n) -> drain());
+			this.sink.onRequest(this::requested);
 			this.sink.onDispose(this::cancel);
+		}
+
+		private void requested(long n) {
+			synchronized (this) {
+				this.demand = (this.demand + n < 0) ? Long.MAX_VALUE : this.demand + n;
+			}
+			drain();
 		}
 
 		private synchronized void cancel() {
@@ -84,7 +98,10 @@ final class ArtifactStream {
 		}
 
 		private synchronized void drain() {
-			while (this.sink.requestedFromDownstream() > 0 && !this.buffer.isEmpty() && !this.sink.isCancelled()) {
+			while (this.demand > 0 && !this.buffer.isEmpty() && !this.sink.isCancelled()) {
+				if (this.demand != Long.MAX_VALUE) {
+					this.demand--;
+				}
 				this.sink.next(this.buffer.poll());
 			}
 			if (!this.buffer.isEmpty() || this.reading || this.sink.isCancelled()) {
@@ -93,7 +110,7 @@ final class ArtifactStream {
 			if (this.exhausted || this.remaining <= 0) {
 				this.sink.complete();
 			}
-			else if (this.sink.requestedFromDownstream() > 0) {
+			else if (this.demand > 0) {
 				readNextChunk();
 			}
 		}
