@@ -59,15 +59,14 @@ public class TestCatalog {
 
 	/** Retried: on a busy machine the first connection can miss Redis's short command timeout. */
 	private void flushRedis() {
-		this.redis.commands()
-			.flatMap((commands) -> commands.flushdb())
+		this.redis.execute((commands) -> commands.flushdb())
 			.retryWhen(Retry.backoff(5, Duration.ofMillis(100)))
 			.block(TIMEOUT);
 	}
 
 	/** How many keys Redis holds. */
 	public Long redisKeys() {
-		return this.redis.commands().flatMap((commands) -> commands.dbsize()).block(TIMEOUT);
+		return this.redis.execute((commands) -> commands.dbsize()).block(TIMEOUT);
 	}
 
 	public DatabaseClient database() {

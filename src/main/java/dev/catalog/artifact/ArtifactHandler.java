@@ -76,7 +76,7 @@ class ArtifactHandler {
 	Mono<ServerResponse> detail(ServerRequest request) {
 		return Mono.fromCallable(() -> Ids.parse("artifact", request.pathVariable("id")))
 			.flatMap((id) -> this.cache.json(request, "artifact:" + id,
-					this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("artifact", id)))));
+					() -> this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("artifact", id)))));
 	}
 
 	Mono<ServerResponse> notAcceptable(ServerRequest request) {
@@ -113,14 +113,13 @@ class ArtifactHandler {
 		Cursor after = decode(list, list.page().cursor());
 		int limit = list.page().limit();
 		String key = list.list() + "limit=" + limit + "&cursor=" + ((after != null) ? list.page().cursor() : "");
-		Mono<Page<ArtifactSummary>> body = list.source().fetch(after, limit + 1).map((rows) -> {
+		return this.cache.json(request, key, () -> list.source().fetch(after, limit + 1).map((rows) -> {
 			if (rows.size() <= limit) {
 				return new Page<>(rows, null);
 			}
 			ArtifactSummary last = rows.get(limit - 1);
 			return new Page<>(rows.subList(0, limit), this.cursors.encode(list.list(), cursorOf(last)));
-		});
-		return this.cache.json(request, key, body);
+		}));
 	}
 
 	private Mono<ServerResponse> ndjson(ListRequest list) {

@@ -1,14 +1,12 @@
 package dev.catalog.cache;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,12 +54,11 @@ class CacheConfiguration {
 
 	@Bean
 	CacheStore cacheStore(RedisConnection redis, CircuitBreaker redisCircuitBreaker, CacheProperties properties,
-			CacheMetrics metrics, CatalogGenerations generations,
-			@Value("${catalog.redis.command-timeout:1s}") Duration commandTimeout) {
+			CacheMetrics metrics, CatalogGenerations generations) {
 		// a Redis that dropped the connection may have restarted with older data, or missed a
 		// generation change: fold PostgreSQL's generation in before serving from it again
 		redis.onDisconnected(generations::redisMayHaveMissedChanges);
-		CacheStore store = new CacheStore(redis, redisCircuitBreaker, commandTimeout, properties.keyPrefix(), metrics,
+		CacheStore store = new CacheStore(redis, redisCircuitBreaker, properties.keyPrefix(), metrics,
 				generations::redisMayHaveMissedChanges);
 		generations.use(store);
 		return store;

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -13,14 +16,15 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The cache's Redis commands. Every command is bounded by the command timeout and goes through
- * one circuit breaker: after repeated failures no command is tried for a while, so a Redis
+ * The cache's Redis commands. Every command is bounded by the command timeout (Lettuce's own,
+ * counted from when the command is written until its reply is decoded, so time a busy reader
+ * spends after the reply does not count against Redis) and goes through one circuit breaker: after repeated failures no command is tried for a while, so a Redis
  * outage costs a request at most one command timeout, then nothing. Every failure (other than
  * the breaker refusing) is counted and reported to {@code onFailure}, and surfaces as
  * {@link CacheUnavailableException}.
@@ -95,8 +99,6 @@ class CacheStore {
 
 	private final CircuitBreaker breaker;
 
-	private final Duration commandTimeout;
-
 	private final CacheMetrics metrics;
 
 	private final Runnable onFailure;
@@ -111,11 +113,10 @@ class CacheStore {
 
 	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
-	CacheStore(RedisConnection connection, CircuitBreaker breaker, Duration commandTimeout, String keyPrefix,
-			CacheMetrics metrics, Runnable onFailure) {
+	CacheStore(RedisConnection connection, CircuitBreaker breaker, String keyPrefix, CacheMetrics metrics,
+			Runnable onFailure) {
 		this.connection = connection;
 		this.breaker = breaker;
-		this.commandTimeout = commandTimeout;
 		this.metrics = metrics;
 		this.onFailure = onFailure;
 		this.generationKey = keyPrefix + "generation";
@@ -147,13 +148,13 @@ class CacheStore {
 
 	/** The current generation and the key's entry, in one round trip. */
 	Mono<Lookup> lookup(String key) {
-		return redis((commands) -> commands.mget(this.generationKey, entryKey(key)).collectList())
+		return redis((commands) -> commands.mget(this.generationKey, entryKey(key)))
 			.flatMap((values) -> lookup(values, false));
 	}
 
 	/** Like {@link #lookup} and also whether the given lock is held, in one round trip. */
 	Mono<Lookup> poll(String key, String lock) {
-		return redis((commands) -> commands.mget(this.generationKey, entryKey(key), lockKey(lock)).collectList())
+		return redis((commands) -> commands.mget(this.generationKey, entryKey(key), lockKey(lock)))
 			.flatMap((values) -> lookup(values, values.get(2).hasValue()));
 	}
 
@@ -199,10 +200,9 @@ class CacheStore {
 				ascii(Long.toString(postgresGeneration)), initial(), ascii(force ? "1" : "0")));
 	}
 
-	private <T> Mono<T> redis(java.util.function.Function<RedisReactiveCommands<String, byte[]>, Mono<T>> command) {
-		return this.connection.commands()
-			.flatMap(command)
-			.timeout(this.commandTimeout)
+	private <T> Mono<T> redis(
+			java.util.function.Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+		return this.connection.execute(command)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
 			.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), (ex) -> {
 				if (!(ex instanceof CallNotPermittedException)) {
@@ -218,12 +218,17 @@ class CacheStore {
 			});
 	}
 
-	private static Mono<Long> eval(RedisReactiveCommands<String, byte[]> commands, Script script, String[] keys,
-			byte[]... values) {
+	/** Runs a script by its digest, sending its text only when Redis does not know it yet. */
+	private static CompletionStage<Long> eval(RedisAsyncCommands<String, byte[]> commands, Script script,
+			String[] keys, byte[]... values) {
 		return commands.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values)
-			.onErrorResume(RedisNoScriptException.class,
-					(ex) -> commands.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, values))
-			.next();
+			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
+					? commands.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, values)
+					: CompletableFuture.failedStage(unwrap(ex)));
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	private String entryKey(String key) {

@@ -43,9 +43,6 @@ class RedisConfiguration {
 			// fail fast instead of buffering commands while disconnected: a read must never
 			// wait on a Redis that is down
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			// what a read does with a reply (render, respond) runs off Lettuce's I/O thread, so
-			// a burst of replies cannot delay the next replies past the command timeout
-			.publishOnScheduler(true)
 			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
 			.build());

@@ -1,13 +1,15 @@
 package dev.catalog.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -18,6 +20,13 @@ import reactor.core.publisher.Mono;
  * use rather than at start-up so that the service starts and serves from PostgreSQL while
  * Redis is unreachable. A failed attempt is not remembered: the next call tries again. Once
  * open, Lettuce reconnects by itself.
+ * <p>
+ * Commands go through Lettuce's asynchronous API, not its reactive one. A reactive command
+ * applies backpressure to the connection itself: while a reply arrives in several reads and its
+ * subscriber shows no demand (a request that was cancelled because its client went away), Lettuce
+ * stops reading the socket, and every other command on the shared connection waits until that one
+ * times out. Under load this turned into one-second stalls and the circuit breaker opening on a
+ * healthy Redis. An asynchronous command always reads its whole reply.
  */
 public class RedisConnection implements AutoCloseable {
 
@@ -51,9 +60,13 @@ public class RedisConnection implements AutoCloseable {
 		});
 	}
 
-	/** Reactive commands on the shared connection; fails if Redis cannot be reached now. */
-	public Mono<RedisReactiveCommands<String, byte[]>> commands() {
-		return this.connection.map(StatefulRedisConnection::reactive);
+	/**
+	 * Runs a command on the shared connection when subscribed to, once per subscription; emits
+	 * its reply (nothing for a nil reply) on Lettuce's I/O thread, and fails if Redis cannot be
+	 * reached now. Cancelling cancels the command; its reply is then read and dropped.
+	 */
+	public <T> Mono<T> execute(Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+		return this.connection.flatMap((open) -> Mono.fromCompletionStage(() -> command.apply(open.async())));
 	}
 
 	@Override

@@ -22,8 +22,7 @@ class RedisHealthIndicator implements ReactiveHealthIndicator {
 
 	@Override
 	public Mono<Health> health() {
-		return this.redis.commands()
-			.flatMap((commands) -> commands.ping())
+		return this.redis.execute((commands) -> commands.ping())
 			.timeout(Duration.ofSeconds(1))
 			.map((pong) -> Health.up().withDetail("ping", pong).build())
 			.onErrorResume((ex) -> Mono.just(Health.down(ex).build()));

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.catalog.system.BadRequestException;
 import dev.catalog.system.NotFoundException;
@@ -20,6 +21,7 @@ import dev.catalog.system.UnprocessableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -102,24 +104,27 @@ public class ResponseCache {
 	/**
 	 * Answers with the JSON rendering of what {@code body} emits, through the cache; an empty
 	 * {@code body} or an error is passed on (the error handler renders it), and neither is
-	 * cached. {@code body} is subscribed to only when the answer has to be loaded, possibly
-	 * after this request has been answered (a background refresh).
+	 * cached. {@code body} is called (and its query built) only when the answer has to be
+	 * loaded, possibly after this request has been answered (a background refresh); a hit
+	 * costs no query building.
 	 */
-	public Mono<ServerResponse> json(ServerRequest request, String key, Mono<?> body) {
-		Mono<byte[]> render = body.map(this.json::writeValueAsBytes);
+	public Mono<ServerResponse> json(ServerRequest request, String key, Supplier<Mono<?>> body) {
+		Mono<byte[]> render = Mono.defer(body).map(this.json::writeValueAsBytes);
 		if (!this.properties.enabled()) {
 			return bypass(request, render);
 		}
+		Scheduler loop = EventLoops.of(request);
 		return this.generations.ready()
 			.then(this.store.lookup(key))
 			.map(Optional::of)
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
-			.flatMap((lookup) -> lookup.isPresent() ? serve(request, key, lookup.get(), render)
+			.publishOn(loop)
+			.flatMap((lookup) -> lookup.isPresent() ? serve(request, key, lookup.get(), render, loop)
 					: bypass(request, render));
 	}
 
 	private Mono<ServerResponse> serve(ServerRequest request, String key, CacheStore.Lookup lookup,
-			Mono<byte[]> render) {
+			Mono<byte[]> render, Scheduler loop) {
 		long now = this.clock.millis();
 		CacheEntry entry = lookup.current();
 		if (entry != null && now < entry.freshUntil()) {
@@ -134,7 +139,7 @@ public class ResponseCache {
 			this.metrics.staleHits.increment();
 			return respond(request, entry, "STALE", now);
 		}
-		return miss(key, lookup.generation(), render).flatMap((loaded) -> {
+		return miss(key, lookup.generation(), render).publishOn(loop).flatMap((loaded) -> {
 			if (loaded.bypassed()) {
 				this.metrics.bypasses.increment();
 				return respond(request, loaded.entry(), "BYPASS", -1);

@@ -1,5 +1,7 @@
 package dev.catalog.collection;
 
+import java.util.function.Supplier;
+
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.system.Cursor;
 import dev.catalog.system.CursorCodec;
@@ -34,7 +36,7 @@ class CollectionHandler {
 		return Mono.fromCallable(() -> PageRequest.of(request)).flatMap((page) -> {
 			Cursor after = (page.cursor() != null) ? this.cursors.decode(LIST, page.cursor()) : null;
 			int limit = page.limit();
-			Mono<Page<CollectionSummary>> body = this.queries.page(after, limit + 1).collectList().map((rows) -> {
+			Supplier<Mono<?>> body = () -> this.queries.page(after, limit + 1).collectList().map((rows) -> {
 				if (rows.size() <= limit) {
 					return new Page<>(rows, null);
 				}
@@ -50,7 +52,7 @@ class CollectionHandler {
 	Mono<ServerResponse> detail(ServerRequest request) {
 		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
 			.flatMap((id) -> this.cache.json(request, "collection:" + id,
-					this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("collection", id)))));
+					() -> this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("collection", id)))));
 	}
 
 	Mono<ServerResponse> notAcceptable(ServerRequest request) {

@@ -30,7 +30,7 @@ class StatsConfiguration {
 	RouterFunction<ServerResponse> statsRoutes(StatsQueries queries, ResponseCache cache) {
 		return SpringdocRouteBuilder.route()
 			.GET("/api/v1/stats", accept(MediaType.APPLICATION_JSON),
-					(request) -> cache.json(request, "stats", queries.stats()),
+					(request) -> cache.json(request, "stats", queries::stats),
 					(operation) -> operation.operationId("getStats")
 						.tag("stats")
 						.summary("Numbers of artifacts, collections and memberships, and artifacts by type")

@@ -182,8 +182,7 @@ class SharedCacheIntegrationTests {
 		// retried: after a test that restarted Redis, the connection may still be coming back
 		a.context()
 			.getBean(RedisConnection.class)
-			.commands()
-			.flatMap((commands) -> commands.flushdb())
+			.execute((commands) -> commands.flushdb())
 			.retryWhen(reactor.util.retry.Retry.backoff(10, Duration.ofMillis(100)))
 			.block(TIMEOUT);
 	}
