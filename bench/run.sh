@@ -36,7 +36,7 @@ if [[ $QUICK == 1 ]]; then
 	: "${BENCH_SCALING_CATALOGS:=1000:0.5 10000:0.5 10000:0.001}"
 	: "${BENCH_LABEL:=short validation run (--quick): 2 s steps, 10,000-artifact catalog; not the benchmark}"
 fi
-: "${BENCH_DURATION:=15}" "${BENCH_CONNECTIONS:=10 50 100 200 1000}" "${BENCH_WARMUP:=10}"
+: "${BENCH_DURATION:=15}" "${BENCH_CONNECTIONS:=10 50 100 200 1000}" "${BENCH_WARMUP:=30}"
 : "${BENCH_TARGETS:=naive four-query ours-bypassed ours-cached static pgbench}"
 : "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}" "${BENCH_HOT_SHARE:=0.5}"
 : "${BENCH_SCALING:=1}" "${BENCH_SCALING_DURATION:=10}" "${BENCH_SCALING_CONNECTIONS:=10}"

@@ -21,12 +21,13 @@ import reactor.core.publisher.Mono;
  * Redis is unreachable. A failed attempt is not remembered: the next call tries again. Once
  * open, Lettuce reconnects by itself.
  * <p>
- * Commands go through Lettuce's asynchronous API, not its reactive one. A reactive command
- * applies backpressure to the connection itself: while a reply arrives in several reads and its
- * subscriber shows no demand (a request that was cancelled because its client went away), Lettuce
- * stops reading the socket, and every other command on the shared connection waits until that one
- * times out. Under load this turned into one-second stalls and the circuit breaker opening on a
- * healthy Redis. An asynchronous command always reads its whole reply.
+ * Commands go through Lettuce's asynchronous API, not its reactive one. Under benchmark load the
+ * reactive commands stalled the shared connection about every 20 s: a command timed out while
+ * the JVM sat idle waiting for the socket and Redis answered another client at once, and the
+ * circuit breaker opened on a healthy Redis. Reactive commands let Lettuce pause reading the
+ * socket (Netty auto-read) while decoded parts of a reply wait for their subscriber; we did not
+ * pin down what left it paused. Asynchronous commands always read a reply whole, and five
+ * benchmark runs with them had no Redis error (bench/results/tuning).
  */
 public class RedisConnection implements AutoCloseable {
 
