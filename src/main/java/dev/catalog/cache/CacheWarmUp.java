@@ -14,6 +14,8 @@ import reactor.core.publisher.Flux;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -41,7 +43,12 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 		if (!this.properties.enabled() || !this.properties.warmUp() || port == null || port <= 0) {
 			return;
 		}
-		WebClient client = WebClient.create("http://127.0.0.1:" + port);
+		// on the service's own event loops, rather than starting Reactor Netty's global ones
+		WebClient.Builder builder = WebClient.builder().baseUrl("http://127.0.0.1:" + port);
+		event.getApplicationContext()
+			.getBeanProvider(ReactorResourceFactory.class)
+			.ifAvailable((resources) -> builder.clientConnector(new ReactorClientHttpConnector(resources, (http) -> http)));
+		WebClient client = builder.build();
 		CompletableFuture<Void> done = Flux.fromIterable(PATHS)
 			.flatMap((path) -> client.get()
 				.uri(path)

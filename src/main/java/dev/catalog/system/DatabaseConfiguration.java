@@ -1,11 +1,15 @@
 package dev.catalog.system;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 @Configuration(proxyBeanMethods = false)
 /** Database connection options and load shedding: what keeps a burst from queueing without bound. */
@@ -16,13 +20,31 @@ class DatabaseConfiguration {
 	 * embedded PostgreSQL or an external one.
 	 */
 	@Bean
-	ConnectionFactoryOptionsBuilderCustomizer databaseOptions(DatabaseProperties properties) {
+	ConnectionFactoryOptionsBuilderCustomizer databaseOptions(DatabaseProperties properties,
+			ObjectProvider<ReactorResourceFactory> httpResources) {
 		return (options) -> {
+			if (properties.sharedEventLoops()) {
+				httpResources.ifAvailable((resources) -> options.option(PostgresqlConnectionFactoryProvider.LOOP_RESOURCES,
+						resources.getLoopResources()));
+			}
 			if (!properties.statementTimeout().isZero()) {
 				options.option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, properties.statementTimeout());
 			}
 			options.option(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES,
 					properties.preparedStatementCacheQueries());
+		};
+	}
+
+	/** Puts {@link RevalidatingConnectionFactory} in front of the connection pool Boot builds. */
+	@Bean
+	static BeanPostProcessor revalidatingConnectionPool() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof ConnectionPool pool) ? new RevalidatingConnectionFactory(pool) : bean;
+			}
+
 		};
 	}
 
