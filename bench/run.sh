@@ -9,7 +9,7 @@
 #
 # Settings (environment): BENCH_DURATION (s per step, 15), BENCH_CONNECTIONS ("10 50 100 200
 # 1000"), BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_SCALING (1 = run it),
-# BENCH_SCALING_DURATION (s, 10), BENCH_WARMUP (s per target, 10), BENCH_TARGETS (all: "naive
+# BENCH_SCALING_DURATION (s, 10), BENCH_WARMUP (s per target, 30), BENCH_TARGETS (all: "naive
 # four-query ours-bypassed ours-cached static pgbench"), BENCH_SCALING_CATALOGS ("artifacts:hot-share ..."),
 # BENCH_PGBENCH_MAX_CLIENTS (200; PostgreSQL allows 300 connections and the two services hold
 # some), BENCH_WRK_TIMEOUT (5s), BENCH_JAVA_OPTS (-Xms512m -Xmx1g), BENCH_DATA (bench/data),

@@ -12,10 +12,10 @@ import org.springframework.http.client.ReactorResourceFactory;
  * socket on one of the loops that also serve requests; while that loop is saturated, new
  * connections wait in the kernel's accept queue. Measured with wrk on the 2-core benchmark
  * machine (static endpoint, 1,000 connections, 15 s, after warm-up): with the shared loop 14
- * connections sat unaccepted mid-run and wrk counted 111-290 timeouts per run while the
- * server's slowest request took 0.3 s; with one acceptor thread
- * ({@code -Dreactor.netty.ioSelectCount=1}) the accept queue stayed empty and no run of six had
- * a timeout. The serving loops keep Reactor Netty's default number and native transport.
+ * connections sat unaccepted mid-run and wrk counted 111-237 timeouts in each of six runs while
+ * the server's slowest request took 0.3 s; with one acceptor thread the accept queue stayed
+ * empty and none of eight runs had a timeout (bench/results/tuning). The serving loops keep
+ * Reactor Netty's default number and native transport.
  * <p>
  * Spring Boot's web server runs on the {@link ReactorResourceFactory}'s loops whatever a server
  * customizer sets, so the loops are configured here.
