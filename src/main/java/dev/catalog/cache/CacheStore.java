@@ -24,10 +24,10 @@ import reactor.core.publisher.Mono;
 /**
  * The cache's Redis commands. Every command is bounded by the command timeout (Lettuce's own,
  * counted from when the command is written until its reply is decoded, so time a busy reader
- * spends after the reply does not count against Redis) and goes through one circuit breaker: after repeated failures no command is tried for a while, so a Redis
- * outage costs a request at most one command timeout, then nothing. Every failure (other than
- * the breaker refusing) is counted and reported to {@code onFailure}, and surfaces as
- * {@link CacheUnavailableException}.
+ * spends after the reply does not count against Redis) and goes through one circuit breaker:
+ * after repeated failures no command is tried for a while, so a Redis outage costs a request
+ * at most one command timeout, then nothing. Every failure (other than the breaker refusing)
+ * is counted and reported to {@code onFailure}, and surfaces as {@link CacheUnavailableException}.
  * <p>
  * Keys: {@code <prefix>generation} (the catalog generation, a decimal integer),
  * {@code <prefix>generation:pg} (the last PostgreSQL generation folded into it),

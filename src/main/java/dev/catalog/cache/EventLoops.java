@@ -1,9 +1,5 @@
 package dev.catalog.cache;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
@@ -22,8 +18,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  */
 final class EventLoops {
 
-	private static final Map<Executor, Scheduler> schedulers = new ConcurrentHashMap<>();
-
 	private EventLoops() {
 	}
 
@@ -31,7 +25,8 @@ final class EventLoops {
 	static Scheduler of(ServerRequest request) {
 		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
 		if (nativeRequest instanceof Connection connection) {
-			return schedulers.computeIfAbsent(connection.channel().eventLoop(), Schedulers::fromExecutor);
+			// a thin wrapper, not worth a map that would keep the loops of closed contexts alive
+			return Schedulers.fromExecutor(connection.channel().eventLoop());
 		}
 		return Schedulers.parallel();
 	}

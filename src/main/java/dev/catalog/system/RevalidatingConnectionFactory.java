@@ -18,8 +18,11 @@ import reactor.util.retry.Retry;
  * {@code spring.r2dbc.pool.acquire-retry=0}, so that a request never waits longer than the
  * acquire timeout). Only validation failures are retried, at most as many times as the pool
  * holds connections, each try dropping one dead connection.
+ * <p>
+ * Nothing to close here: Spring destroys the pool bean itself (its {@code dispose}), not what
+ * a post-processor put in front of it.
  */
-final class RevalidatingConnectionFactory implements ConnectionFactory, Wrapped<ConnectionFactory>, AutoCloseable {
+final class RevalidatingConnectionFactory implements ConnectionFactory, Wrapped<ConnectionFactory> {
 
 	/** What r2dbc-pool reports when a pooled connection fails validation on acquire. */
 	static final String VALIDATION_FAILED = "Connection validation failed";
@@ -52,11 +55,6 @@ final class RevalidatingConnectionFactory implements ConnectionFactory, Wrapped<
 	@Override
 	public ConnectionFactory unwrap() {
 		return this.pool;
-	}
-
-	@Override
-	public void close() {
-		this.pool.dispose();
 	}
 
 }

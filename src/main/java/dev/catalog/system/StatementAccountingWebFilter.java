@@ -1,6 +1,5 @@
 package dev.catalog.system;
 
-
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
