@@ -2,10 +2,10 @@ package dev.catalog;
 
 import java.time.Duration;
 
-import dev.catalog.cache.CatalogChanges;
+import dev.catalog.db.CatalogChanges;
 import dev.catalog.cache.RedisConnection;
-import dev.catalog.system.CatalogSeeder;
-import dev.catalog.system.SeedProperties;
+import dev.catalog.embedded.CatalogSeeder;
+import dev.catalog.embedded.SeedProperties;
 import reactor.util.retry.Retry;
 
 import org.springframework.boot.test.context.TestComponent;

@@ -1,7 +1,7 @@
 package dev.catalog.artifact;
 
 import dev.catalog.cache.ResponseCache;
-import dev.catalog.system.CursorCodec;
+import dev.catalog.web.CursorCodec;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import dev.catalog.system.BadRequestException;
-import dev.catalog.system.Ids;
+import dev.catalog.web.BadRequestException;
+import dev.catalog.web.Ids;
 
 /**
  * The filters of an artifact list, validated and normalised: tags sorted and distinct, so

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.catalog.cache.ResponseCache;
-import dev.catalog.system.Cursor;
-import dev.catalog.system.CursorCodec;
-import dev.catalog.system.Ids;
-import dev.catalog.system.NotFoundException;
-import dev.catalog.system.Page;
-import dev.catalog.system.PageRequest;
+import dev.catalog.web.Cursor;
+import dev.catalog.web.CursorCodec;
+import dev.catalog.web.Ids;
+import dev.catalog.web.NotFoundException;
+import dev.catalog.web.Page;
+import dev.catalog.web.PageRequest;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -2,7 +2,7 @@ package dev.catalog.artifact;
 
 import java.util.List;
 
-import dev.catalog.system.JsonFields;
+import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -10,8 +10,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.catalog.system.ApiDocs.pathId;
-import static dev.catalog.system.ApiDocs.problem;
+import static dev.catalog.web.ApiDocs.pathId;
+import static dev.catalog.web.ApiDocs.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.arrayschema.Builder.arraySchemaBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;

@@ -3,7 +3,7 @@ package dev.catalog.artifact;
 import java.util.ArrayDeque;
 import java.util.List;
 
-import dev.catalog.system.Cursor;
+import dev.catalog.web.Cursor;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;

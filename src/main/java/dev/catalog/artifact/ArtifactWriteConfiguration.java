@@ -1,13 +1,10 @@
 package dev.catalog.artifact;
 
-import java.time.Clock;
-
-import dev.catalog.system.JsonBodies;
-import dev.catalog.system.Writes;
+import dev.catalog.web.JsonBodies;
+import dev.catalog.db.Writes;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -15,11 +12,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.catalog.system.ApiDocs.body;
-import static dev.catalog.system.ApiDocs.json;
-import static dev.catalog.system.ApiDocs.pathId;
-import static dev.catalog.system.ApiDocs.problem;
-import static dev.catalog.system.ApiDocs.write;
+import static dev.catalog.web.ApiDocs.body;
+import static dev.catalog.web.ApiDocs.json;
+import static dev.catalog.web.ApiDocs.pathId;
+import static dev.catalog.web.ApiDocs.problem;
+import static dev.catalog.web.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
@@ -36,9 +33,8 @@ class ArtifactWriteConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> artifactWriteRoutes(ArtifactWrites artifacts, Writes writes, JsonBodies bodies,
-			JsonMapper json, ObjectProvider<Clock> clock) {
-		ArtifactWriteHandler handler = new ArtifactWriteHandler(artifacts, writes, bodies, json,
-				clock.getIfAvailable(Clock::systemUTC));
+			JsonMapper json) {
+		ArtifactWriteHandler handler = new ArtifactWriteHandler(artifacts, writes, bodies, json);
 		return SpringdocRouteBuilder.route()
 			.POST("/api/v1/artifacts", handler::create,
 					(operation) -> write(operation, "createArtifact", "Create an artifact")

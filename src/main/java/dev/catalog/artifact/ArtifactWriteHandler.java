@@ -1,14 +1,11 @@
 package dev.catalog.artifact;
 
 import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-import dev.catalog.system.Ids;
-import dev.catalog.system.JsonBodies;
-import dev.catalog.system.Writes;
+import dev.catalog.web.Ids;
+import dev.catalog.web.JsonBodies;
+import dev.catalog.db.Writes;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,14 +28,11 @@ class ArtifactWriteHandler {
 
 	private final JsonMapper json;
 
-	private final Clock clock;
-
-	ArtifactWriteHandler(ArtifactWrites artifacts, Writes writes, JsonBodies bodies, JsonMapper json, Clock clock) {
+	ArtifactWriteHandler(ArtifactWrites artifacts, Writes writes, JsonBodies bodies, JsonMapper json) {
 		this.artifacts = artifacts;
 		this.writes = writes;
 		this.bodies = bodies;
 		this.json = json;
-		this.clock = clock;
 	}
 
 	Mono<ServerResponse> create(ServerRequest request) {
@@ -46,7 +40,7 @@ class ArtifactWriteHandler {
 			.map((body) -> NewArtifact.from(body, this.json))
 			.flatMap((artifact) -> {
 				UUID id = UUID.randomUUID();
-				return this.writes.commit(() -> this.artifacts.create(id, artifact, now()));
+				return this.writes.commit(() -> this.artifacts.create(id, artifact, this.writes.now()));
 			})
 			.flatMap((created) -> ServerResponse.created(location(created.id()))
 				.contentType(MediaType.APPLICATION_JSON)
@@ -57,7 +51,7 @@ class ArtifactWriteHandler {
 		return Mono.fromCallable(() -> Ids.parse("artifact", request.pathVariable("id")))
 			.flatMap((id) -> this.bodies.read(request, JsonBodies.PATCH)
 				.map((body) -> ArtifactPatch.from(body, this.json))
-				.flatMap((patch) -> this.writes.commit(() -> this.artifacts.patch(id, patch, now()))))
+				.flatMap((patch) -> this.writes.commit(() -> this.artifacts.patch(id, patch, this.writes.now()))))
 			.flatMap((patched) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(patched));
 	}
 
@@ -71,16 +65,12 @@ class ArtifactWriteHandler {
 		return Mono.fromCallable(() -> Ids.parse("artifact", request.pathVariable("id")))
 			.flatMap((id) -> this.bodies.read(request, JsonBodies.JSON)
 				.map(NewVersion::from)
-				.flatMap((version) -> this.writes.commit(() -> this.artifacts.addVersion(id, version, now())))
+				.flatMap((version) -> this.writes.commit(() -> this.artifacts.addVersion(id, version, this.writes.now())))
 				.flatMap((added) -> ServerResponse.created(location(id))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(added)));
 	}
 
-	/** PostgreSQL keeps microseconds; the answer must show what a later read will show. */
-	private Instant now() {
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-	}
 
 	private static URI location(UUID id) {
 		return URI.create("/api/v1/artifacts/" + id);

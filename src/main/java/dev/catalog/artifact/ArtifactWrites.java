@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.catalog.system.ConflictException;
-import dev.catalog.system.NotFoundException;
+import dev.catalog.web.ConflictException;
+import dev.catalog.web.NotFoundException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -14,7 +14,7 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 
 /**
  * The write side of artifacts. Each method is meant to run inside one transaction (see
- * {@code dev.catalog.system.Writes}); each change is one statement whose {@code RETURNING}
+ * {@code dev.catalog.db.Writes}); each change is one statement whose {@code RETURNING}
  * gives the answer, so nothing is read back after it was written.
  * <p>
  * Locks are taken in one order everywhere: collection rows (in id order), then artifact rows,

@@ -3,7 +3,7 @@ package dev.catalog.artifact;
 import java.time.Instant;
 import java.util.Set;
 
-import dev.catalog.system.JsonFields;
+import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 

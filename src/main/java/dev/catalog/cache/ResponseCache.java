@@ -14,10 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import dev.catalog.system.BadRequestException;
-import dev.catalog.system.NotFoundException;
-import dev.catalog.system.ServiceUnavailableException;
-import dev.catalog.system.UnprocessableException;
+import dev.catalog.web.BadRequestException;
+import dev.catalog.web.NotFoundException;
+import dev.catalog.web.ServiceUnavailableException;
+import dev.catalog.web.UnprocessableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;

@@ -3,7 +3,7 @@ package dev.catalog.collection;
 import java.util.List;
 
 import dev.catalog.cache.ResponseCache;
-import dev.catalog.system.CursorCodec;
+import dev.catalog.web.CursorCodec;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
@@ -14,8 +14,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.catalog.system.ApiDocs.pathId;
-import static dev.catalog.system.ApiDocs.problem;
+import static dev.catalog.web.ApiDocs.pathId;
+import static dev.catalog.web.ApiDocs.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;

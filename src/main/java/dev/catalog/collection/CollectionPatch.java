@@ -1,6 +1,6 @@
 package dev.catalog.collection;
 
-import dev.catalog.system.JsonFields;
+import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 

@@ -3,7 +3,7 @@ package dev.catalog.collection;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.catalog.system.Cursor;
+import dev.catalog.web.Cursor;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,12 +1,9 @@
 package dev.catalog.collection;
 
-import java.time.Clock;
-
-import dev.catalog.system.JsonBodies;
-import dev.catalog.system.Writes;
+import dev.catalog.web.JsonBodies;
+import dev.catalog.db.Writes;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -14,11 +11,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import static dev.catalog.system.ApiDocs.body;
-import static dev.catalog.system.ApiDocs.json;
-import static dev.catalog.system.ApiDocs.pathId;
-import static dev.catalog.system.ApiDocs.problem;
-import static dev.catalog.system.ApiDocs.write;
+import static dev.catalog.web.ApiDocs.body;
+import static dev.catalog.web.ApiDocs.json;
+import static dev.catalog.web.ApiDocs.pathId;
+import static dev.catalog.web.ApiDocs.problem;
+import static dev.catalog.web.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
@@ -35,9 +32,8 @@ class CollectionWriteConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> collectionWriteRoutes(CollectionWrites collections, Writes writes,
-			JsonBodies bodies, ObjectProvider<Clock> clock) {
-		CollectionWriteHandler handler = new CollectionWriteHandler(collections, writes, bodies,
-				clock.getIfAvailable(Clock::systemUTC));
+			JsonBodies bodies) {
+		CollectionWriteHandler handler = new CollectionWriteHandler(collections, writes, bodies);
 		return SpringdocRouteBuilder.route()
 			.POST("/api/v1/collections", handler::create,
 					(operation) -> write(operation, "createCollection", "Create a collection")

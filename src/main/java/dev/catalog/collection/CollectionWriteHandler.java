@@ -1,14 +1,11 @@
 package dev.catalog.collection;
 
 import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-import dev.catalog.system.Ids;
-import dev.catalog.system.JsonBodies;
-import dev.catalog.system.Writes;
+import dev.catalog.web.Ids;
+import dev.catalog.web.JsonBodies;
+import dev.catalog.db.Writes;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
@@ -28,19 +25,16 @@ class CollectionWriteHandler {
 
 	private final JsonBodies bodies;
 
-	private final Clock clock;
-
-	CollectionWriteHandler(CollectionWrites collections, Writes writes, JsonBodies bodies, Clock clock) {
+	CollectionWriteHandler(CollectionWrites collections, Writes writes, JsonBodies bodies) {
 		this.collections = collections;
 		this.writes = writes;
 		this.bodies = bodies;
-		this.clock = clock;
 	}
 
 	Mono<ServerResponse> create(ServerRequest request) {
 		return this.bodies.read(request, JsonBodies.JSON).map(NewCollection::from).flatMap((collection) -> {
 			UUID id = UUID.randomUUID();
-			return this.writes.commit(() -> this.collections.create(id, collection, now()));
+			return this.writes.commit(() -> this.collections.create(id, collection, this.writes.now()));
 		})
 			.flatMap((created) -> ServerResponse.created(URI.create("/api/v1/collections/" + created.id()))
 				.contentType(MediaType.APPLICATION_JSON)
@@ -51,7 +45,7 @@ class CollectionWriteHandler {
 		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
 			.flatMap((id) -> this.bodies.read(request, JsonBodies.PATCH)
 				.map(CollectionPatch::from)
-				.flatMap((patch) -> this.writes.commit(() -> this.collections.patch(id, patch, now()))))
+				.flatMap((patch) -> this.writes.commit(() -> this.collections.patch(id, patch, this.writes.now()))))
 			.flatMap((patched) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(patched));
 	}
 
@@ -66,7 +60,7 @@ class CollectionWriteHandler {
 		return Mono.fromCallable(() -> new Member(Ids.parse("collection", request.pathVariable("id")),
 				Ids.parse("artifact", request.pathVariable("artifactId"))))
 			.flatMap((member) -> this.writes
-				.commit(() -> this.collections.add(member.collection(), member.artifact(), now())))
+				.commit(() -> this.collections.add(member.collection(), member.artifact(), this.writes.now())))
 			.flatMap((added) -> added ? ServerResponse.created(URI.create(request.requestPath().value())).build()
 					: ServerResponse.noContent().build());
 	}
@@ -83,7 +77,7 @@ class CollectionWriteHandler {
 		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
 			.flatMap((id) -> this.bodies.read(request, JsonBodies.JSON)
 				.map(MembershipBatch::from)
-				.flatMap((batch) -> this.writes.commit(() -> this.collections.apply(id, batch, now()))))
+				.flatMap((batch) -> this.writes.commit(() -> this.collections.apply(id, batch, this.writes.now()))))
 			.flatMap((change) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(change));
 	}
 
@@ -91,9 +85,5 @@ class CollectionWriteHandler {
 
 	}
 
-	/** PostgreSQL keeps microseconds; the answer must show what a later read will show. */
-	private Instant now() {
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-	}
 
 }

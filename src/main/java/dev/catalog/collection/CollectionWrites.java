@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.catalog.system.ConflictException;
-import dev.catalog.system.NotFoundException;
-import dev.catalog.system.UnprocessableException;
+import dev.catalog.web.ConflictException;
+import dev.catalog.web.NotFoundException;
+import dev.catalog.web.UnprocessableException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -20,7 +20,7 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 
 /**
  * The write side of collections and memberships. Each method is meant to run inside one
- * transaction (see {@code dev.catalog.system.Writes}); changes answer from {@code RETURNING}.
+ * transaction (see {@code dev.catalog.db.Writes}); changes answer from {@code RETURNING}.
  * <p>
  * {@code artifact_count} is never written here: the statement-level triggers on
  * {@code collection_artifacts} (migration 003) adjust it in the same statement as the

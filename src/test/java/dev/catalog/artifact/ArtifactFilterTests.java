@@ -2,7 +2,7 @@ package dev.catalog.artifact;
 
 import java.util.List;
 
-import dev.catalog.system.BadRequestException;
+import dev.catalog.web.BadRequestException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,9 +10,9 @@ import java.util.UUID;
 
 import dev.catalog.artifact.ArtifactCollection;
 import dev.catalog.artifact.ArtifactSummary;
-import dev.catalog.system.Cursor;
-import dev.catalog.system.CursorCodec;
-import dev.catalog.system.Page;
+import dev.catalog.web.Cursor;
+import dev.catalog.web.CursorCodec;
+import dev.catalog.web.Page;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -11,9 +11,10 @@ import java.util.UUID;
 
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
-import dev.catalog.system.CatalogSeeder;
-import dev.catalog.system.EmbeddedServers;
-import dev.catalog.system.SeedProperties;
+import dev.catalog.db.CatalogChanges;
+import dev.catalog.embedded.CatalogSeeder;
+import dev.catalog.embedded.EmbeddedServers;
+import dev.catalog.embedded.SeedProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,0 +1,36 @@
+package dev.catalog.db;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the service talks to PostgreSQL beyond the pool ({@code catalog.db.*}; the pool itself
+ * is {@code spring.r2dbc.pool.*}).
+ *
+ * @param statementTimeout PostgreSQL cancels any statement of the service that runs longer
+ * (its {@code statement_timeout}); the request then gets 503 with {@code Retry-After}. Zero
+ * means no limit. Seeding lifts it for its own transaction.
+ * @param preparedStatementCacheQueries prepared statements kept per connection (least
+ * recently used ones are closed); the filter combinations of the list endpoints make the set
+ * of statement texts open-ended, so it is bounded. 0 prepares nothing, -1 keeps every one.
+ * @param sharedEventLoops run the database connections on the HTTP server's event loops
+ * instead of the driver's own set of loop threads (fewer threads on few cores)
+ */
+@ConfigurationProperties("catalog.db")
+public record DatabaseProperties(Duration statementTimeout, Integer preparedStatementCacheQueries,
+		Boolean sharedEventLoops) {
+
+	public DatabaseProperties {
+		statementTimeout = (statementTimeout != null) ? statementTimeout : Duration.ofSeconds(5);
+		preparedStatementCacheQueries = (preparedStatementCacheQueries != null) ? preparedStatementCacheQueries : 256;
+		sharedEventLoops = (sharedEventLoops != null) ? sharedEventLoops : false;
+		if (statementTimeout.isNegative()) {
+			throw new IllegalArgumentException("catalog.db.statement-timeout must not be negative");
+		}
+		if (preparedStatementCacheQueries < -1) {
+			throw new IllegalArgumentException("catalog.db.prepared-statement-cache-queries must be -1 or more");
+		}
+	}
+
+}

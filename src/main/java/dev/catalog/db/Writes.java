@@ -1,0 +1,81 @@
+package dev.catalog.db;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Runs a write: in one transaction, again from the start if PostgreSQL aborted it as a
+ * deadlock victim or a serialization failure (SQLSTATE {@code 40P01}, {@code 40001}), at most
+ * {@value #MAX_RETRIES} more times with a short jittered backoff, and then tells the cache
+ * ({@link CatalogChanges#committed()}) before the caller answers. A write that still collides
+ * after that is answered with 503 and {@code Retry-After}; nothing of it is applied.
+ * <p>
+ * Every write of the service goes through {@link #commit}, which is what guarantees that each
+ * successful write invalidates the cache after its commit and before its response.
+ */
+public class Writes {
+
+	static final int MAX_RETRIES = 4;
+
+	private final TransactionalOperator transactions;
+
+	private final CatalogChanges changes;
+
+	private final Counter retries;
+
+	private final Duration firstBackoff;
+
+	private final Clock clock;
+
+	public Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock) {
+		this(transactions, changes, registry, clock, Duration.ofMillis(10));
+	}
+
+	Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
+			Duration firstBackoff) {
+		this.transactions = transactions;
+		this.changes = changes;
+		this.clock = clock;
+		this.retries = Counter.builder("catalog.db.write.retries")
+			.description("Write transactions run again after a deadlock or serialization failure")
+			.register(registry);
+		this.firstBackoff = firstBackoff;
+	}
+
+	/**
+	 * @param work builds the statements of the write; called once per attempt, so it must
+	 * not have side effects outside the database
+	 * @return what the work returned, once committed and announced to the cache
+	 */
+	public <T> Mono<T> commit(Supplier<Mono<T>> work) {
+		return Mono.defer(() -> this.transactions.transactional(work.get()))
+			.retryWhen(Retry.backoff(MAX_RETRIES, this.firstBackoff)
+				.maxBackoff(Duration.ofMillis(200))
+				.jitter(0.5)
+				.filter(DatabaseFailures::isRetryable)
+				.doBeforeRetry((signal) -> this.retries.increment())
+				.onRetryExhaustedThrow((spec, signal) -> new WriteCollisionException(Duration.ofSeconds(1),
+						signal.failure())))
+			.singleOptional()
+			.flatMap((result) -> this.changes.committed().then(Mono.justOrEmpty(result)));
+	}
+
+	/**
+	 * The time a write records, at PostgreSQL's precision (microseconds), so that the answer
+	 * shows exactly what a later read will show.
+	 */
+	public Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * How the service uses PostgreSQL: write transactions with retry and cache notification
+ * ({@link dev.catalog.db.Writes}, {@link dev.catalog.db.CatalogChanges}), what a database
+ * failure means ({@link dev.catalog.db.DatabaseFailures}), the connection pool's settings, and
+ * the accounting of SQL statements per request.
+ */
+package dev.catalog.db;

@@ -1,0 +1,36 @@
+package dev.catalog.embedded;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Size and shape of the generated catalog ({@code catalog.seed.*}).
+ *
+ * @param artifacts artifacts to generate into an empty catalog; 1000 on the embedded default,
+ * 0 (no seeding) against an external database
+ * @param collections collections to generate
+ * @param membershipsPerArtifact average memberships per artifact
+ * @param hotCollectionShare share of all artifacts that sit in the one hot collection
+ */
+@ConfigurationProperties("catalog.seed")
+public record SeedProperties(Integer artifacts, Integer collections, Double membershipsPerArtifact,
+		Double hotCollectionShare) {
+
+	public SeedProperties {
+		artifacts = (artifacts != null) ? artifacts : 0;
+		collections = (collections != null) ? collections : 50;
+		membershipsPerArtifact = (membershipsPerArtifact != null) ? membershipsPerArtifact : 2.0;
+		hotCollectionShare = (hotCollectionShare != null) ? hotCollectionShare : 0.5;
+		if (artifacts < 0 || collections < 0) {
+			throw new IllegalArgumentException("catalog.seed.artifacts and catalog.seed.collections must be >= 0");
+		}
+		// every membership of an artifact beyond the first goes to a distinct non-hot collection
+		if (membershipsPerArtifact < 0 || (collections > 0 && membershipsPerArtifact > Math.max(1, collections - 1))) {
+			throw new IllegalArgumentException(
+					"catalog.seed.memberships-per-artifact must be between 0 and catalog.seed.collections - 1");
+		}
+		if (hotCollectionShare < 0 || hotCollectionShare > 1) {
+			throw new IllegalArgumentException("catalog.seed.hot-collection-share must be between 0 and 1");
+		}
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.catalog.web;
+
+import java.time.Duration;
+
+import dev.catalog.db.DatabaseFailures;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+	@Bean
+	ProblemResponses problemResponses(JsonMapper json) {
+		return new ProblemResponses(json);
+	}
+
+	@Bean
+	JsonBodies jsonBodies(JsonMapper json) {
+		return new JsonBodies(json);
+	}
+
+	@Bean
+	InFlightLimitWebFilter inFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry) {
+		return new InFlightLimitWebFilter(properties, registry);
+	}
+
+	/**
+	 * The signing key lives in the database (written once by a migration) so that every
+	 * instance signs and accepts the same cursors. Read once, at start-up, after the migrations.
+	 */
+	@Bean
+	@DependsOnDatabaseInitialization
+	CursorCodec cursorCodec(DatabaseClient database) {
+		String secret = database.sql("SELECT value FROM catalog_settings WHERE name = 'cursor-secret'")
+			.map((row) -> row.get("value", String.class))
+			.one()
+			// the first connection of a cold JVM on a busy machine can take longer than the
+			// pool's acquire timeout (sized for requests, not for start-up): try again
+			.retryWhen(Retry.backoff(8, Duration.ofMillis(250)).filter(DatabaseFailures::isOutage))
+			.block(Duration.ofSeconds(60));
+		return new CursorCodec(secret);
+	}
+
+}
