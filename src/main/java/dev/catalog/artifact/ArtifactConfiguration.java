@@ -1,6 +1,7 @@
 package dev.catalog.artifact;
 
 import dev.catalog.cache.ResponseCache;
+import dev.catalog.cache.WarmUpPath;
 import dev.catalog.web.CursorCodec;
 
 import org.springframework.context.annotation.Bean;
@@ -15,6 +16,12 @@ class ArtifactConfiguration {
 	@Bean
 	ArtifactQueries artifactQueries(DatabaseClient database) {
 		return new ArtifactQueries(database);
+	}
+
+	/** The first page is what most clients ask for first: loaded into the cache at start-up. */
+	@Bean
+	WarmUpPath firstArtifactPage() {
+		return new WarmUpPath("/api/v1/artifacts");
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -63,8 +64,8 @@ class CacheConfiguration {
 	}
 
 	@Bean
-	CacheWarmUp cacheWarmUp(CacheProperties properties) {
-		return new CacheWarmUp(properties);
+	CacheWarmUp cacheWarmUp(CacheProperties properties, ObjectProvider<WarmUpPath> paths) {
+		return new CacheWarmUp(properties, paths.orderedStream().toList());
 	}
 
 }

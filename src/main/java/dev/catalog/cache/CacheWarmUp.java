@@ -19,8 +19,8 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Loads the first page of each list and the stats into the cache when the service has
- * started, by reading them through the service's own HTTP API: the same keys, the same
+ * Loads the reads the features registered ({@link WarmUpPath} beans: the first page of each
+ * list, the stats) into the cache when the service has started, by reading them through the service's own HTTP API: the same keys, the same
  * representation, and "if absent" for free (an entry that is there is a hit, not a load).
  * Start-up waits for it at most {@code catalog.cache.warm-up-wait}; what is not done by then
  * finishes in the background. Failures are logged and otherwise ignored.
@@ -29,18 +29,19 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(CacheWarmUp.class);
 
-	static final List<String> PATHS = List.of("/api/v1/artifacts", "/api/v1/collections", "/api/v1/stats");
-
 	private final CacheProperties properties;
 
-	CacheWarmUp(CacheProperties properties) {
+	private final List<String> paths;
+
+	CacheWarmUp(CacheProperties properties, List<WarmUpPath> paths) {
 		this.properties = properties;
+		this.paths = paths.stream().map(WarmUpPath::path).toList();
 	}
 
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		Integer port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", Integer.class);
-		if (!this.properties.enabled() || !this.properties.warmUp() || port == null || port <= 0) {
+		if (!this.properties.enabled() || !this.properties.warmUp() || this.paths.isEmpty() || port == null || port <= 0) {
 			return;
 		}
 		// on the service's own event loops, rather than starting Reactor Netty's global ones
@@ -49,7 +50,7 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 			.getBeanProvider(ReactorResourceFactory.class)
 			.ifAvailable((resources) -> builder.clientConnector(new ReactorClientHttpConnector(resources, (http) -> http)));
 		WebClient client = builder.build();
-		CompletableFuture<Void> done = Flux.fromIterable(PATHS)
+		CompletableFuture<Void> done = Flux.fromIterable(this.paths)
 			.flatMap((path) -> client.get()
 				.uri(path)
 				.accept(MediaType.APPLICATION_JSON)

@@ -3,6 +3,7 @@ package dev.catalog.collection;
 import java.util.List;
 
 import dev.catalog.cache.ResponseCache;
+import dev.catalog.cache.WarmUpPath;
 import dev.catalog.web.CursorCodec;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
@@ -28,6 +29,12 @@ class CollectionConfiguration {
 	@Bean
 	CollectionQueries collectionQueries(DatabaseClient database) {
 		return new CollectionQueries(database);
+	}
+
+	/** The first page is what most clients ask for first: loaded into the cache at start-up. */
+	@Bean
+	WarmUpPath firstCollectionPage() {
+		return new WarmUpPath("/api/v1/collections");
 	}
 
 	@Bean

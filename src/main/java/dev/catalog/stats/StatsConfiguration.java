@@ -1,6 +1,7 @@
 package dev.catalog.stats;
 
 import dev.catalog.cache.ResponseCache;
+import dev.catalog.cache.WarmUpPath;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
 import org.springframework.context.annotation.Bean;
@@ -24,6 +25,12 @@ class StatsConfiguration {
 	@Bean
 	StatsQueries statsQueries(DatabaseClient database) {
 		return new StatsQueries(database);
+	}
+
+	/** Dashboards ask for the totals first: loaded into the cache at start-up. */
+	@Bean
+	WarmUpPath statsWarmUp() {
+		return new WarmUpPath("/api/v1/stats");
 	}
 
 	@Bean
