@@ -1,10 +1,9 @@
 package dev.catalog.artifact;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
+import dev.catalog.db.SetClause;
 import dev.catalog.web.ConflictException;
 import dev.catalog.web.NotFoundException;
 import reactor.core.publisher.Mono;
@@ -116,38 +115,21 @@ class ArtifactWrites {
 
 	/** Applies the patch in one statement; fails with 404 if there is no such artifact. */
 	Mono<ArtifactDetail> patch(UUID id, ArtifactPatch patch, Instant now) {
-		List<String> set = new ArrayList<>(List.of("updated_at = :now"));
-		if (patch.name() != null) {
-			set.add("name = :name");
-		}
-		if (patch.type() != null) {
-			set.add("type = :type");
-		}
-		if (patch.description() != null) {
-			set.add("description = :description");
-		}
+		SetClause set = SetClause.of("updated_at = :now")
+			.setIfPresent("name", patch.name())
+			.setIfPresent("type", patch.type())
+			.setIfPresent("description", patch.description());
 		if (patch.resetMetadata()) {
 			set.add("metadata = '{}'::jsonb");
 		}
 		else if (patch.metadataPatch() != null) {
-			set.add("metadata = jsonb_merge_patch(a.metadata, CAST(:metadata AS jsonb))");
+			set.add("metadata = jsonb_merge_patch(a.metadata, CAST(:metadata AS jsonb))", "metadata",
+					patch.metadataPatch());
 		}
 		boolean retag = patch.tags() != null;
-		String sql = PATCH.formatted(String.join(", ", set), retag ? RETAG : "")
+		String sql = PATCH.formatted(set, retag ? RETAG : "")
 				+ DETAIL_OF_WRITTEN.formatted(retag ? SORTED_NEW_TAGS : CURRENT_TAGS);
-		GenericExecuteSpec spec = this.database.sql(sql).bind("id", id).bind("now", now);
-		if (patch.name() != null) {
-			spec = spec.bind("name", patch.name());
-		}
-		if (patch.type() != null) {
-			spec = spec.bind("type", patch.type());
-		}
-		if (patch.description() != null) {
-			spec = spec.bind("description", patch.description());
-		}
-		if (!patch.resetMetadata() && patch.metadataPatch() != null) {
-			spec = spec.bind("metadata", patch.metadataPatch());
-		}
+		GenericExecuteSpec spec = set.bind(this.database.sql(sql).bind("id", id).bind("now", now));
 		if (retag) {
 			spec = spec.bind("tags", patch.tags().toArray(String[]::new));
 		}

@@ -1,13 +1,13 @@
 package dev.catalog.collection;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.catalog.db.SetClause;
 import dev.catalog.web.ConflictException;
 import dev.catalog.web.NotFoundException;
 import dev.catalog.web.UnprocessableException;
@@ -118,22 +118,11 @@ class CollectionWrites {
 
 	/** Applies the patch; 404 if there is no such collection, 409 if the new name is taken. */
 	Mono<CollectionSummary> patch(UUID id, CollectionPatch patch, Instant now) {
-		List<String> set = new ArrayList<>(List.of("updated_at = :now"));
-		if (patch.name() != null) {
-			set.add("name = :name");
-		}
-		if (patch.description() != null) {
-			set.add("description = :description");
-		}
-		GenericExecuteSpec spec = this.database.sql(PATCH.formatted(String.join(", ", set), COLUMNS))
-			.bind("id", id)
-			.bind("now", now);
-		if (patch.name() != null) {
-			spec = spec.bind("name", patch.name());
-		}
-		if (patch.description() != null) {
-			spec = spec.bind("description", patch.description());
-		}
+		SetClause set = SetClause.of("updated_at = :now")
+			.setIfPresent("name", patch.name())
+			.setIfPresent("description", patch.description());
+		GenericExecuteSpec spec = set
+			.bind(this.database.sql(PATCH.formatted(set, COLUMNS)).bind("id", id).bind("now", now));
 		return spec.map(CollectionQueries::summary)
 			.one()
 			.onErrorMap(DuplicateKeyException.class, (ex) -> nameTaken(patch.name()))

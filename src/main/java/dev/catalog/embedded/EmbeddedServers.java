@@ -5,12 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -32,20 +28,22 @@ public final class EmbeddedServers {
 
 	private static Redis redis;
 
-	private static Path postgresDirectory;
-
 	private EmbeddedServers() {
 	}
 
 	/** Connection facts of the embedded PostgreSQL. */
-	public record Postgres(EmbeddedPostgres server, int port) {
+	public record Postgres(PostgresProcess process) {
+
+		public int port() {
+			return this.process.port();
+		}
 
 		public String r2dbcUrl() {
-			return "r2dbc:postgresql://localhost:" + this.port + "/postgres";
+			return "r2dbc:postgresql://localhost:" + port() + "/postgres";
 		}
 
 		public String jdbcUrl() {
-			return "jdbc:postgresql://localhost:" + this.port + "/postgres";
+			return "jdbc:postgresql://localhost:" + port() + "/postgres";
 		}
 
 		public String username() {
@@ -73,51 +71,18 @@ public final class EmbeddedServers {
 	 */
 	public static synchronized Postgres postgres(Path dataDir, boolean ephemeral) {
 		if (postgres == null) {
-			Path directory = dataDir.resolve("postgres").toAbsolutePath();
-			int port = freePort();
-			try {
-				Files.createDirectories(directory.getParent());
-				if (ephemeral) {
-					deleteRecursively(directory);
-				}
-				postgres = new Postgres(startPostgres(directory, port), port);
-				postgresDirectory = directory;
-				// one hook for whichever server is current: stop it, then drop an ephemeral cluster
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-					stopPostgresQuietly();
-					if (ephemeral) {
-						deleteRecursively(directory);
-					}
-				}, "embedded-postgres-stop"));
-				logger.info("Embedded PostgreSQL listening on port {} with data in {}", port, directory);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Embedded PostgreSQL did not start in " + directory, ex);
-			}
+			PostgresProcess process = new PostgresProcess(dataDir.resolve("postgres").toAbsolutePath(), freePort(),
+					ephemeral);
+			process.start();
+			// one hook for whichever server is current: stop it, then drop an ephemeral cluster
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				process.stop();
+				process.deleteIfEphemeral();
+			}, "embedded-postgres-stop"));
+			postgres = new Postgres(process);
+			logger.info("Embedded PostgreSQL listening on port {} with data in {}", process.port(), process.directory());
 		}
 		return postgres;
-	}
-
-	/**
-	 * The cluster is never cleaned by the server itself (an ephemeral one is deleted by our
-	 * shutdown hook), so that it can be stopped and started again on the same data.
-	 */
-	private static EmbeddedPostgres startPostgres(Path directory, int port) throws IOException {
-		return EmbeddedPostgres.builder()
-			.setDataDirectory(directory)
-			.setCleanDataDirectory(false)
-			.setRegisterShutdownHook(false)
-			.setPort(port)
-			.setPGStartupWait(Duration.ofSeconds(60))
-			.setServerConfig("max_connections", "300")
-			.setServerConfig("shared_buffers", "512MB")
-			.setServerConfig("work_mem", "16MB")
-			.setServerConfig("maintenance_work_mem", "256MB")
-			.setServerConfig("max_wal_size", "4GB")
-			.setServerConfig("checkpoint_timeout", "15min")
-			.setServerConfig("synchronous_commit", "off")
-			.setServerConfig("jit", "off")
-			.start();
 	}
 
 	/** The PostgreSQL this JVM started, if it started one. */
@@ -135,32 +100,18 @@ public final class EmbeddedServers {
 	 * {@link #restartPostgres()} brings it back on the same port.
 	 */
 	public static synchronized void stopPostgres() {
-		if (postgres == null) {
-			throw new IllegalStateException("No embedded PostgreSQL was started");
-		}
-		stopPostgresQuietly();
+		started(postgres, "PostgreSQL").process().stop();
 	}
 
 	/** Starts the embedded PostgreSQL again on the same port and data after {@link #stopPostgres()}. */
 	public static synchronized void restartPostgres() {
-		if (postgres == null) {
-			throw new IllegalStateException("No embedded PostgreSQL was started");
-		}
-		try {
-			postgres = new Postgres(startPostgres(postgresDirectory, postgres.port()), postgres.port());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Embedded PostgreSQL did not restart in " + postgresDirectory, ex);
-		}
+		started(postgres, "PostgreSQL").process().start();
 	}
 
 	/** Stops the embedded Redis (its append-only file is kept) so that outages can be tested. */
 	public static synchronized void stopRedis() {
-		if (redis == null) {
-			throw new IllegalStateException("No embedded Redis was started");
-		}
 		try {
-			redis.server().stop();
+			started(redis, "Redis").server().stop();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -169,36 +120,19 @@ public final class EmbeddedServers {
 
 	/** Starts the embedded Redis again on the same port and data after {@link #stopRedis()}. */
 	public static synchronized void restartRedis() {
-		if (redis == null) {
-			throw new IllegalStateException("No embedded Redis was started");
-		}
 		try {
-			redis.server().start();
+			started(redis, "Redis").server().start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static synchronized void stopPostgresQuietly() {
-		try {
-			postgres.server().close();
+	private static <T> T started(T server, String name) {
+		if (server == null) {
+			throw new IllegalStateException("No embedded " + name + " was started");
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("Embedded PostgreSQL did not stop cleanly", ex);
-		}
-	}
-
-	private static void deleteRecursively(Path directory) {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			logger.warn("Could not delete {}", directory, ex);
-		}
+		return server;
 	}
 
 	/**
