@@ -277,7 +277,7 @@ done
 PG_HOST=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}'.replace('pool:', '')).hostname)")
 PG_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}'.replace('pool:', '')).port or 5432)")
 PG_DB=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}'.replace('pool:', '')).path.lstrip('/') or 'postgres')")
-java -cp "$CLASSPATH_ARG" dev.catalog.bench.ListStatement 51 >"$TMP/list.sql"
+java -cp "$CLASSPATH_ARG" dev.catalog.artifact.ListStatement 51 >"$TMP/list.sql"
 for connections in $BENCH_CONNECTIONS; do
 	[[ " $BENCH_TARGETS " == *" pgbench "* ]] || break
 	clients=$connections

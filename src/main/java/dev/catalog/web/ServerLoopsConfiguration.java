@@ -7,15 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
- * The event loops of the HTTP server (and of the service's own HTTP client), with a thread of
- * their own for accepting connections. Reactor Netty's global loops register the listening
- * socket on one of the loops that also serve requests; while that loop is saturated, new
- * connections wait in the kernel's accept queue. Measured with wrk on the 2-core benchmark
- * machine (static endpoint, 1,000 connections, 15 s, after warm-up): with the shared loop 14
- * connections sat unaccepted mid-run and wrk counted 111-237 timeouts in each of six runs while
- * the server's slowest request took 0.3 s; with one acceptor thread the accept queue stayed
- * empty and none of eight runs had a timeout (bench/results/tuning). The serving loops keep
- * Reactor Netty's default number and native transport.
+ * The event loops of the HTTP server (and of the service's own HTTP client): Reactor Netty's
+ * default number of serving loops on its native transport, plus one thread that only accepts
+ * connections, so that new connections are accepted at once even while every serving loop is
+ * saturated (the measurements behind it: {@code bench/results/tuning/README.md}, section 4).
  * <p>
  * Spring Boot's web server runs on the {@link ReactorResourceFactory}'s loops whatever a server
  * customizer sets, so the loops are configured here.
