@@ -3,6 +3,7 @@ package dev.catalog.db;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How the service talks to PostgreSQL beyond the pool ({@code catalog.db.*}; the pool itself
@@ -18,13 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * instead of the driver's own set of loop threads (fewer threads on few cores)
  */
 @ConfigurationProperties("catalog.db")
-public record DatabaseProperties(Duration statementTimeout, Integer preparedStatementCacheQueries,
-		Boolean sharedEventLoops) {
+public record DatabaseProperties(@DefaultValue("5s") Duration statementTimeout,
+		@DefaultValue("256") int preparedStatementCacheQueries, @DefaultValue("false") boolean sharedEventLoops) {
 
 	public DatabaseProperties {
-		statementTimeout = (statementTimeout != null) ? statementTimeout : Duration.ofSeconds(5);
-		preparedStatementCacheQueries = (preparedStatementCacheQueries != null) ? preparedStatementCacheQueries : 256;
-		sharedEventLoops = (sharedEventLoops != null) ? sharedEventLoops : false;
 		if (statementTimeout.isNegative()) {
 			throw new IllegalArgumentException("catalog.db.statement-timeout must not be negative");
 		}

@@ -3,6 +3,7 @@ package dev.catalog.db;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
 /**
@@ -30,7 +31,7 @@ public final class RequestStatements {
 	}
 
 	/** The accumulator of the request whose pipeline carries the given context, if any. */
-	public static RequestStatements from(ContextView context) {
+	public static @Nullable RequestStatements from(ContextView context) {
 		return context.getOrDefault(RequestStatements.class, null);
 	}
 

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 
 /**
@@ -27,7 +29,7 @@ public final class SetClause {
 	}
 
 	/** Adds {@code column = :column} bound to {@code value}, unless {@code value} is null. */
-	public SetClause setIfPresent(String column, Object value) {
+	public SetClause setIfPresent(String column, @Nullable Object value) {
 		return (value != null) ? add(column + " = :" + column, column, value) : this;
 	}
 

@@ -3,6 +3,7 @@ package dev.catalog.db;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Statement accounting ({@code catalog.statements.*}).
@@ -13,12 +14,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param slowThreshold a statement that runs longer than this is logged at WARN
  */
 @ConfigurationProperties("catalog.statements")
-public record StatementProperties(Boolean serverTiming, Integer warnPerRequest, Duration slowThreshold) {
+public record StatementProperties(@DefaultValue("true") boolean serverTiming, @DefaultValue("5") int warnPerRequest,
+		@DefaultValue("250ms") Duration slowThreshold) {
 
 	public StatementProperties {
-		serverTiming = (serverTiming != null) ? serverTiming : true;
-		warnPerRequest = (warnPerRequest != null) ? warnPerRequest : 5;
-		slowThreshold = (slowThreshold != null) ? slowThreshold : Duration.ofMillis(250);
+		if (warnPerRequest < 0 || slowThreshold.isNegative()) {
+			throw new IllegalArgumentException(
+					"catalog.statements.warn-per-request and catalog.statements.slow-threshold must not be negative");
+		}
 	}
 
 }

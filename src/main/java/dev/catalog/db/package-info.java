@@ -4,4 +4,7 @@
  * failure means ({@link dev.catalog.db.DatabaseFailures}), the connection pool's settings, and
  * the accounting of SQL statements per request.
  */
+@NullMarked
 package dev.catalog.db;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -24,9 +25,9 @@ public final class EmbeddedServers {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedServers.class);
 
-	private static Postgres postgres;
+	private static @Nullable Postgres postgres;
 
-	private static Redis redis;
+	private static @Nullable Redis redis;
 
 	private EmbeddedServers() {
 	}
@@ -128,7 +129,7 @@ public final class EmbeddedServers {
 		}
 	}
 
-	private static <T> T started(T server, String name) {
+	private static <T> T started(@Nullable T server, String name) {
 		if (server == null) {
 			throw new IllegalStateException("No embedded " + name + " was started");
 		}

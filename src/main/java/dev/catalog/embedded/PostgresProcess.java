@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ final class PostgresProcess {
 
 	private final boolean ephemeral;
 
-	private EmbeddedPostgres server;
+	private @Nullable EmbeddedPostgres server;
 
 	PostgresProcess(Path directory, int port, boolean ephemeral) {
 		this.directory = directory;
@@ -73,6 +74,9 @@ final class PostgresProcess {
 
 	/** Stops the server, keeping its data; logs rather than fails, as it runs in shutdown hooks too. */
 	synchronized void stop() {
+		if (this.server == null) {
+			return;
+		}
 		try {
 			this.server.close();
 		}

@@ -1,6 +1,7 @@
 package dev.catalog.embedded;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Size and shape of the generated catalog ({@code catalog.seed.*}).
@@ -12,14 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param hotCollectionShare share of all artifacts that sit in the one hot collection
  */
 @ConfigurationProperties("catalog.seed")
-public record SeedProperties(Integer artifacts, Integer collections, Double membershipsPerArtifact,
-		Double hotCollectionShare) {
+public record SeedProperties(@DefaultValue("0") int artifacts, @DefaultValue("50") int collections,
+		@DefaultValue("2") double membershipsPerArtifact, @DefaultValue("0.5") double hotCollectionShare) {
 
 	public SeedProperties {
-		artifacts = (artifacts != null) ? artifacts : 0;
-		collections = (collections != null) ? collections : 50;
-		membershipsPerArtifact = (membershipsPerArtifact != null) ? membershipsPerArtifact : 2.0;
-		hotCollectionShare = (hotCollectionShare != null) ? hotCollectionShare : 0.5;
 		if (artifacts < 0 || collections < 0) {
 			throw new IllegalArgumentException("catalog.seed.artifacts and catalog.seed.collections must be >= 0");
 		}

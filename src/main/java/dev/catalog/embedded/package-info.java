@@ -3,4 +3,7 @@
  * the seeding of a demo catalog. Wired in only through {@code META-INF} (an environment
  * post-processor and an auto-configuration); no other package of the service refers to this one.
  */
+@NullMarked
 package dev.catalog.embedded;
+
+import org.jspecify.annotations.NullMarked;
