@@ -47,7 +47,7 @@ class ProblemResponses implements WebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemResponses.class);
 
-	static final String TYPE_PREFIX = "https://artifact-catalog.dev/problems/";
+	static final String TYPE_PREFIX = Problems.TYPE_PREFIX;
 
 	private final JsonMapper json;
 
@@ -96,20 +96,20 @@ class ProblemResponses implements WebExceptionHandler {
 
 	private Problem problem(Throwable failure, ServerHttpResponse response) {
 		if (failure instanceof BadRequestException bad) {
-			return new Problem(HttpStatus.BAD_REQUEST, bad.title(), bad.getMessage());
+			return new Problem(HttpStatus.BAD_REQUEST, bad.title(), bad.getBody().getDetail());
 		}
-		if (failure instanceof NotFoundException) {
-			return new Problem(HttpStatus.NOT_FOUND, "Not found", failure.getMessage());
+		if (failure instanceof NotFoundException notFound) {
+			return new Problem(HttpStatus.NOT_FOUND, "Not found", notFound.getBody().getDetail());
 		}
-		if (failure instanceof ConflictException) {
-			return new Problem(HttpStatus.CONFLICT, "Conflict", failure.getMessage());
+		if (failure instanceof ConflictException conflict) {
+			return new Problem(HttpStatus.CONFLICT, "Conflict", conflict.getBody().getDetail());
 		}
 		if (failure instanceof UnprocessableException invalid) {
-			return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", invalid.getMessage(),
+			return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", invalid.getBody().getDetail(),
 					Map.of("errors", invalid.errors()));
 		}
 		if (failure instanceof ServiceUnavailableException unavailable) {
-			return unavailable(response, unavailable.getMessage(), unavailable.retryAfter());
+			return unavailable(response, unavailable.getBody().getDetail(), unavailable.retryAfter());
 		}
 		if (DatabaseFailures.isOutage(failure)) {
 			return unavailable(response, "The database cannot take this request now; try again shortly.",

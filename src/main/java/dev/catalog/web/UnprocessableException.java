@@ -2,17 +2,24 @@ package dev.catalog.web;
 
 import java.util.List;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
 /**
- * A well-formed body whose content is invalid: answered with 422 problem+json that lists
- * every offending field and why.
+ * A well-formed body whose content is invalid: answered with 422 problem+json of type
+ * {@code .../unprocessable-content}, title "Invalid content" and the given detail, whose
+ * {@code errors} member lists every offending field and why, as objects with {@code field}
+ * and {@code reason}, in the order given.
  */
-public class UnprocessableException extends RuntimeException {
+public class UnprocessableException extends ErrorResponseException {
 
 	private final List<FieldError> errors;
 
 	public UnprocessableException(String detail, List<FieldError> errors) {
-		super(detail);
+		super(HttpStatus.UNPROCESSABLE_CONTENT,
+				Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", detail), null);
 		this.errors = List.copyOf(errors);
+		getBody().setProperty("errors", this.errors);
 	}
 
 	public List<FieldError> errors() {
