@@ -14,8 +14,4 @@ public class BadRequestException extends ErrorResponseException {
 		super(HttpStatus.BAD_REQUEST, Problems.of(HttpStatus.BAD_REQUEST, title, detail), null);
 	}
 
-	public String title() {
-		return getBody().getTitle();
-	}
-
 }

@@ -14,17 +14,10 @@ import org.springframework.web.ErrorResponseException;
  */
 public class ServiceUnavailableException extends ErrorResponseException {
 
-	private final Duration retryAfter;
-
 	public ServiceUnavailableException(String detail, Duration retryAfter, Throwable cause) {
 		super(HttpStatus.SERVICE_UNAVAILABLE,
 				Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail), cause);
-		this.retryAfter = retryAfter;
 		getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-	}
-
-	public Duration retryAfter() {
-		return this.retryAfter;
 	}
 
 }

@@ -13,17 +13,10 @@ import org.springframework.web.ErrorResponseException;
  */
 public class UnprocessableException extends ErrorResponseException {
 
-	private final List<FieldError> errors;
-
 	public UnprocessableException(String detail, List<FieldError> errors) {
 		super(HttpStatus.UNPROCESSABLE_CONTENT,
 				Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", detail), null);
-		this.errors = List.copyOf(errors);
-		getBody().setProperty("errors", this.errors);
-	}
-
-	public List<FieldError> errors() {
-		return this.errors;
+		getBody().setProperty("errors", List.copyOf(errors));
 	}
 
 	/**
