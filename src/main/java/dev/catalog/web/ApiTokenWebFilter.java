@@ -7,8 +7,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -16,8 +14,9 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Every request under {@code /api/} other than GET, HEAD and OPTIONS needs
  * {@code Authorization: Bearer <token>} with a token from {@link ApiTokens}; anything else is
- * answered with 401 and {@code WWW-Authenticate: Bearer} before the body is read or a route is
- * chosen, so an unauthorised request can neither change nor probe anything. Reads stay public.
+ * answered with 401 and {@code WWW-Authenticate: Bearer} ({@link UnauthorizedException}) before
+ * the body is read or a route is chosen, so an unauthorised request can neither change nor probe
+ * anything. Reads stay public.
  */
 class ApiTokenWebFilter implements WebFilter, Ordered {
 
@@ -44,8 +43,7 @@ class ApiTokenWebFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		String refusal = refusal(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
-		return (refusal != null) ? Mono.error(new ResponseStatusException(HttpStatus.UNAUTHORIZED, refusal))
-				: chain.filter(exchange);
+		return (refusal != null) ? Mono.error(new UnauthorizedException(refusal)) : chain.filter(exchange);
 	}
 
 	private String refusal(String authorization) {

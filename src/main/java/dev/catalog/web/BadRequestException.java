@@ -1,20 +1,17 @@
 package dev.catalog.web;
 
-/**
- * A request parameter, id or cursor the service cannot use: answered with 400 problem+json,
- * before anything is read or changed.
- */
-public class BadRequestException extends RuntimeException {
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 
-	private final String title;
+/**
+ * A request parameter, id, cursor or body the service cannot use: answered with 400
+ * problem+json of type {@code .../bad-request} with the given title and detail, before
+ * anything is read or changed.
+ */
+public class BadRequestException extends ErrorResponseException {
 
 	public BadRequestException(String title, String detail) {
-		super(detail);
-		this.title = title;
-	}
-
-	public String title() {
-		return this.title;
+		super(HttpStatus.BAD_REQUEST, Problems.of(HttpStatus.BAD_REQUEST, title, detail), null);
 	}
 
 }

@@ -83,7 +83,10 @@ public class CursorCodec {
 		}
 	}
 
-	/** A cursor the service did not issue for this list: answered with 400. */
+	/**
+	 * A cursor the service did not issue for this list: a {@link BadRequestException} titled
+	 * "Invalid cursor".
+	 */
 	public static class InvalidCursorException extends BadRequestException {
 
 		InvalidCursorException(String detail) {

@@ -1,6 +1,5 @@
 package dev.catalog.web;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -9,14 +8,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.util.StringUtils;
 
 /**
  * Checks the members of a JSON object body, collecting every problem before answering, so
@@ -24,14 +20,14 @@ import org.springframework.util.StringUtils;
  * reason). A member the body may not have is a problem too: a misspelt field would otherwise
  * be silently ignored.
  * <p>
- * Text is measured in Unicode code points, as PostgreSQL's {@code char_length} does, and must
- * be storable: no NUL (PostgreSQL text cannot hold it), no unpaired surrogate (it could only
- * be stored mangled); names and tags are single lines without control characters.
+ * Text is measured in Unicode code points and must be storable ({@link TextRules}); names and
+ * tags are single lines. A JSON object member must be storable as {@code jsonb}
+ * ({@link StorableJson}).
  */
 public final class JsonFields {
 
 	/** How deep a JSON object member (metadata) may nest objects and arrays. */
-	public static final int MAX_DEPTH = 32;
+	public static final int MAX_DEPTH = StorableJson.MAX_DEPTH;
 
 	/** The times PostgreSQL's timestamptz can hold, and then some margin: years 1 to 9999. */
 	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -101,7 +97,7 @@ public final class JsonFields {
 			error(field, "must be a string, not " + kind(value));
 			return null;
 		}
-		String problem = textProblem(value.stringValue(), min, max, line);
+		String problem = TextRules.problem(value.stringValue(), min, max, line);
 		if (problem != null) {
 			error(field, problem);
 			return null;
@@ -130,7 +126,7 @@ public final class JsonFields {
 		boolean valid = true;
 		for (int i = 0; i < value.size(); i++) {
 			JsonNode item = value.get(i);
-			String problem = item.isString() ? textProblem(item.stringValue(), 1, maxLength, true)
+			String problem = item.isString() ? TextRules.problem(item.stringValue(), 1, maxLength, true)
 					: "must be a string, not " + kind(item);
 			if (problem != null) {
 				error(field + "[" + i + "]", problem);
@@ -188,7 +184,7 @@ public final class JsonFields {
 			return null;
 		}
 		int before = this.errors.size();
-		checkStorable(field, value, 1);
+		StorableJson.check(field, value, 1, this::error);
 		return (this.errors.size() == before) ? value : null;
 	}
 
@@ -212,75 +208,6 @@ public final class JsonFields {
 			}
 		}
 		error(field, "must be an ISO-8601 time with an offset, e.g. 2025-01-31T12:00:00Z");
-		return null;
-	}
-
-	/**
-	 * Refuses what PostgreSQL's jsonb cannot hold (NUL, unpaired surrogates, numbers out of
-	 * range) and nesting deeper than {@value #MAX_DEPTH} levels, which a merge patch would
-	 * walk recursively.
-	 */
-	private void checkStorable(String path, JsonNode value, int depth) {
-		if (value.isContainer() && depth > MAX_DEPTH) {
-			error(path, "nests deeper than " + MAX_DEPTH + " levels");
-			return;
-		}
-		if (value.isObject()) {
-			for (Map.Entry<String, JsonNode> member : value.properties()) {
-				String problem = textProblem(member.getKey(), 0, Integer.MAX_VALUE, false);
-				if (problem != null) {
-					error(path, "has a key that cannot be stored: it " + problem);
-				}
-				else {
-					checkStorable(path + "." + member.getKey(), member.getValue(), depth + 1);
-				}
-			}
-		}
-		else if (value.isArray()) {
-			for (int i = 0; i < value.size(); i++) {
-				checkStorable(path + "[" + i + "]", value.get(i), depth + 1);
-			}
-		}
-		else if (value.isString()) {
-			String problem = textProblem(value.stringValue(), 0, Integer.MAX_VALUE, false);
-			if (problem != null) {
-				error(path, problem);
-			}
-		}
-		else if (value.isNumber() && !value.isIntegralNumber()) {
-			BigDecimal number = value.decimalValue();
-			// PostgreSQL numeric: up to 131072 digits before the point and 16383 after
-			if (number.precision() - number.scale() > 131072 || number.scale() > 16383) {
-				error(path, "is a number out of the storable range");
-			}
-		}
-	}
-
-	private static String textProblem(String text, int min, int max, boolean line) {
-		int length = 0;
-		for (int i = 0; i < text.length();) {
-			int codePoint = text.codePointAt(i);
-			if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
-				return "must be valid Unicode (it has an unpaired surrogate)";
-			}
-			if (codePoint == 0) {
-				return "must not contain NUL characters";
-			}
-			if (line && Character.isISOControl(codePoint)) {
-				return "must not contain control characters";
-			}
-			length++;
-			i += Character.charCount(codePoint);
-		}
-		if (line && min > 0 && !StringUtils.hasText(text)) {
-			return (length == 0) ? "must not be empty" : "must not be blank";
-		}
-		if (length < min) {
-			return "must not be empty";
-		}
-		if (length > max) {
-			return "must be at most " + max + " characters, not " + length;
-		}
 		return null;
 	}
 

@@ -1,33 +1,28 @@
 package dev.catalog.web;
 
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
-import io.r2dbc.spi.R2dbcTransientResourceException;
+import dev.catalog.db.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.catalog.db.DatabaseFailures;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
@@ -37,21 +32,62 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Renders every failure, from a handler or from the framework (unknown route, wrong method,
- * unreadable body), as RFC 9457 {@code application/problem+json} with {@code type},
- * {@code title}, {@code status} and {@code detail}, whatever the request's {@code Accept}
- * said. It runs before Spring Boot's own error handler.
+ * Renders every failure, from a handler, a filter or the framework (unknown route, wrong
+ * method, unreadable body), as RFC 9457 {@code application/problem+json}, whatever the
+ * request's {@code Accept} said. It runs before Spring Boot's own error handler.
+ * <p>
+ * What is answered:
+ * <ul>
+ * <li>a body over the limit ({@link DataBufferLimitException} anywhere in the cause chain, even
+ * where the framework wrapped it in a 400): 413, "Body too large";</li>
+ * <li>an {@link ErrorResponse} (the catalog's exceptions in this package, and the framework's
+ * {@code ResponseStatusException}s): its status, its headers ({@code Retry-After},
+ * {@code WWW-Authenticate}, {@code Allow}, ...) and its {@link ProblemDetail}, except that the
+ * framework's errors get this service's titles and details (see {@link #FRAMEWORK});</li>
+ * <li>a failure that means the database cannot answer now ({@link DatabaseFailures#isOutage}):
+ * 503, "Service unavailable", {@code Retry-After: 1};</li>
+ * <li>anything else: 500, "Internal error", without saying what failed.</li>
+ * </ul>
+ * The body has {@code type} (the problem's own, or for a problem without one, or with
+ * {@code about:blank}, {@value Problems#TYPE_PREFIX} and the status's slug, see
+ * {@link Problems#type}), {@code title}, {@code status}, {@code detail} (the reason phrase
+ * where the problem has none), {@code instance} (the request path), then the problem's own
+ * members, such as a 422's {@code errors}. {@code ETag} and {@code Cache-Control} set before
+ * the failure are removed, so that an error is never taken for the resource. Server errors
+ * other than 503 are logged at ERROR with the failure. A response already committed is left
+ * alone and the failure passes on.
  */
 @Order(-2)
-class ProblemResponses implements WebExceptionHandler {
+public class ProblemResponses implements WebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemResponses.class);
 
-	static final String TYPE_PREFIX = "https://artifact-catalog.dev/problems/";
+	/** RFC 9457's type of a problem that says nothing more than its status. */
+	private static final URI BLANK = URI.create("about:blank");
+
+	/**
+	 * This service's title and detail for the framework's errors, whose own are worded for
+	 * developers of the framework; the first row whose type matches wins. Errors not listed
+	 * (the catalog's own among them) keep their problem's title and detail.
+	 */
+	private static final List<Wording<?>> FRAMEWORK = List.of(
+			new Wording<>(NotAcceptableStatusException.class, (ex) -> "Not acceptable",
+					(ex) -> "This resource is available as " + ex.getSupportedMediaTypes() + "."),
+			new Wording<>(UnsupportedMediaTypeStatusException.class, (ex) -> "Unsupported media type",
+					(ex) -> "Send the body as " + ex.getSupportedMediaTypes() + "."),
+			new Wording<>(MethodNotAllowedException.class, (ex) -> "Method not allowed",
+					(ex) -> ex.getHttpMethod() + " is not supported here."),
+			new Wording<>(ServerWebInputException.class,
+					(ex) -> isMalformedBody(ex) ? "Malformed body" : "Malformed request",
+					(ex) -> isMalformedBody(ex) ? "The body is not well-formed JSON of the expected shape."
+							: ex.getReason()),
+			// any other: the reason it was thrown with, not the detail some subclasses make of it
+			new Wording<>(ResponseStatusException.class, (ex) -> ex.getBody().getTitle(),
+					ResponseStatusException::getReason));
 
 	private final JsonMapper json;
 
-	ProblemResponses(JsonMapper json) {
+	public ProblemResponses(JsonMapper json) {
 		this.json = json;
 	}
 
@@ -61,110 +97,76 @@ class ProblemResponses implements WebExceptionHandler {
 		if (response.isCommitted()) {
 			return Mono.error(failure);
 		}
-		Problem problem = problem(failure, response);
-		if (problem.status().is5xxServerError() && problem.status() != HttpStatus.SERVICE_UNAVAILABLE) {
+		ErrorResponse error = answerTo(failure);
+		HttpStatus status = HttpStatus.valueOf(error.getStatusCode().value());
+		if (status.is5xxServerError() && status != HttpStatus.SERVICE_UNAVAILABLE) {
 			logger.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
 		}
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", TYPE_PREFIX + slug(problem.status()));
-		body.put("title", problem.title());
-		body.put("status", problem.status().value());
-		body.put("detail", problem.detail());
-		body.put("instance", exchange.getRequest().getPath().value());
-		body.putAll(problem.extensions());
-		byte[] bytes = this.json.writeValueAsBytes(body);
-		response.setStatusCode(problem.status());
+		byte[] bytes = this.json.writeValueAsBytes(body(error, status, exchange.getRequest().getPath().value()));
+		response.setStatusCode(status);
 		HttpHeaders headers = response.getHeaders();
+		headers.putAll(error.getHeaders());
 		headers.remove(HttpHeaders.ETAG);
 		headers.remove(HttpHeaders.CACHE_CONTROL);
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.setContentLength(bytes.length);
-		if (problem.status() == HttpStatus.UNAUTHORIZED) {
-			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"artifact-catalog\"");
-		}
-		DataBuffer buffer = response.bufferFactory().wrap(bytes);
-		return response.writeWith(Mono.just(buffer));
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
 	}
 
-	private record Problem(HttpStatus status, String title, String detail, Map<String, Object> extensions) {
-
-		Problem(HttpStatus status, String title, String detail) {
-			this(status, title, detail, Map.of());
+	private static ErrorResponse answerTo(Throwable failure) {
+		if (DatabaseFailures.causedBy(failure, DataBufferLimitException.class)) {
+			return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, Problems.of(HttpStatus.CONTENT_TOO_LARGE,
+					"Body too large", "The request body is over the limit."), failure);
 		}
-
-	}
-
-	private Problem problem(Throwable failure, ServerHttpResponse response) {
-		if (failure instanceof BadRequestException bad) {
-			return new Problem(HttpStatus.BAD_REQUEST, bad.title(), bad.getMessage());
-		}
-		if (failure instanceof NotFoundException) {
-			return new Problem(HttpStatus.NOT_FOUND, "Not found", failure.getMessage());
-		}
-		if (failure instanceof ConflictException) {
-			return new Problem(HttpStatus.CONFLICT, "Conflict", failure.getMessage());
-		}
-		if (failure instanceof UnprocessableException invalid) {
-			return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", invalid.getMessage(),
-					Map.of("errors", invalid.errors()));
-		}
-		if (failure instanceof ServiceUnavailableException unavailable) {
-			return unavailable(response, unavailable.getMessage(), unavailable.retryAfter());
+		// a status without a reason phrase (a made-up code) could not name its type: an internal error
+		if (failure instanceof ErrorResponse error && HttpStatus.resolve(error.getStatusCode().value()) != null) {
+			return error;
 		}
 		if (DatabaseFailures.isOutage(failure)) {
-			return unavailable(response, "The database cannot take this request now; try again shortly.",
-					Duration.ofSeconds(1));
+			return new ServiceUnavailableException("The database cannot take this request now; try again shortly.",
+					Duration.ofSeconds(1), failure);
 		}
-		if (failure instanceof NotAcceptableStatusException notAcceptable) {
-			return new Problem(HttpStatus.NOT_ACCEPTABLE, "Not acceptable",
-					"This resource is available as " + notAcceptable.getSupportedMediaTypes() + ".");
-		}
-		if (failure instanceof UnsupportedMediaTypeStatusException unsupported) {
-			return new Problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
-					"Send the body as " + unsupported.getSupportedMediaTypes() + ".");
-		}
-		if (failure instanceof MethodNotAllowedException notAllowed) {
-			response.getHeaders().setAllow(notAllowed.getSupportedMethods());
-			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
-					notAllowed.getHttpMethod() + " is not supported here.");
-		}
-		if (DatabaseFailures.causedBy(failure, DataBufferLimitException.class)) {
-			return new Problem(HttpStatus.CONTENT_TOO_LARGE, "Body too large", "The request body is over the limit.");
-		}
-		if (failure instanceof ServerWebInputException input) {
-			if (input.getCause() instanceof DecodingException) {
-				return new Problem(HttpStatus.BAD_REQUEST, "Malformed body",
-						"The body is not well-formed JSON of the expected shape.");
-			}
-			return new Problem(HttpStatus.BAD_REQUEST, "Malformed request", input.getReason());
-		}
-		if (failure instanceof ResponseStatusException status) {
-			HttpStatusCode code = status.getStatusCode();
-			HttpStatus resolved = HttpStatus.resolve(code.value());
-			resolved = (resolved != null) ? resolved : HttpStatus.INTERNAL_SERVER_ERROR;
-			return new Problem(resolved, resolved.getReasonPhrase(),
-					(status.getReason() != null) ? status.getReason() : resolved.getReasonPhrase());
-		}
-		if (failure instanceof ErrorResponse error) {
-			response.getHeaders().putAll(error.getHeaders());
-			HttpStatus resolved = HttpStatus.valueOf(error.getStatusCode().value());
-			return new Problem(resolved, error.getBody().getTitle(), error.getBody().getDetail());
-		}
-		return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-				"The service failed to answer; the failure has been logged.");
+		return new ErrorResponseException(HttpStatus.INTERNAL_SERVER_ERROR, Problems.of(HttpStatus.INTERNAL_SERVER_ERROR,
+				"Internal error", "The service failed to answer; the failure has been logged."), failure);
 	}
 
-	private static Problem unavailable(ServerHttpResponse response, String detail, Duration retryAfter) {
-		response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
-		return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail);
+	/**
+	 * A new map rather than the problem itself: an exception may answer several requests (a
+	 * shared load that failed), and each answer has its own {@code instance}.
+	 */
+	private static Map<String, Object> body(ErrorResponse error, HttpStatus status, String path) {
+		ProblemDetail problem = error.getBody();
+		Wording<?> wording = FRAMEWORK.stream().filter((row) -> row.type().isInstance(error)).findFirst().orElse(null);
+		String title = (wording != null) ? wording.title(error) : problem.getTitle();
+		String detail = (wording != null) ? wording.detail(error) : problem.getDetail();
+		Map<String, Object> body = new LinkedHashMap<>();
+		URI type = problem.getType();
+		body.put("type", (type != null && !BLANK.equals(type)) ? type.toString() : Problems.type(status).toString());
+		body.put("title", title);
+		body.put("status", status.value());
+		body.put("detail", (detail != null) ? detail : status.getReasonPhrase());
+		body.put("instance", path);
+		if (problem.getProperties() != null) {
+			body.putAll(problem.getProperties());
+		}
+		return body;
 	}
 
-	private static String slug(HttpStatus status) {
-		return status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-').replace("'", "");
+	private static boolean isMalformedBody(ServerWebInputException ex) {
+		return ex.getCause() instanceof DecodingException;
 	}
 
-	static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
+	/** How this service words one kind of framework error. */
+	private record Wording<T>(Class<T> type, Function<T, String> titleOf, Function<T, String> detailOf) {
+
+		String title(Object error) {
+			return this.titleOf.apply(this.type.cast(error));
+		}
+
+		String detail(Object error) {
+			return this.detailOf.apply(this.type.cast(error));
+		}
+
 	}
 
 }

@@ -2,21 +2,21 @@ package dev.catalog.web;
 
 import java.util.List;
 
-/**
- * A well-formed body whose content is invalid: answered with 422 problem+json that lists
- * every offending field and why.
- */
-public class UnprocessableException extends RuntimeException {
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 
-	private final List<FieldError> errors;
+/**
+ * A well-formed body whose content is invalid: answered with 422 problem+json of type
+ * {@code .../unprocessable-content}, title "Invalid content" and the given detail, whose
+ * {@code errors} member lists every offending field and why, as objects with {@code field}
+ * and {@code reason}, in the order given.
+ */
+public class UnprocessableException extends ErrorResponseException {
 
 	public UnprocessableException(String detail, List<FieldError> errors) {
-		super(detail);
-		this.errors = List.copyOf(errors);
-	}
-
-	public List<FieldError> errors() {
-		return this.errors;
+		super(HttpStatus.UNPROCESSABLE_CONTENT,
+				Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid content", detail), null);
+		getBody().setProperty("errors", List.copyOf(errors));
 	}
 
 	/**
