@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
  * spends after the reply does not count against Redis) and goes through one circuit breaker:
  * after repeated failures no command is tried for a while, so a Redis outage costs a request
  * at most one command timeout, then nothing. Every failure (other than the breaker refusing)
- * is counted and reported to {@code onFailure}, and surfaces as {@link CacheUnavailableException}.
+ * is counted, marks Redis as possibly out of sync ({@link RedisSync}), and surfaces as
+ * {@link CacheUnavailableException}.
  * <p>
  * Keys: {@code <prefix>generation} (the catalog generation, a decimal integer),
  * {@code <prefix>generation:pg} (the last PostgreSQL generation folded into it),
@@ -49,7 +50,7 @@ class CacheStore {
 
 	private final CacheMetrics metrics;
 
-	private final Runnable onFailure;
+	private final RedisSync sync;
 
 	private final String generationKey;
 
@@ -62,11 +63,11 @@ class CacheStore {
 	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
 	CacheStore(RedisConnection connection, CircuitBreaker breaker, String keyPrefix, CacheMetrics metrics,
-			Runnable onFailure) {
+			RedisSync sync) {
 		this.connection = connection;
 		this.breaker = breaker;
 		this.metrics = metrics;
-		this.onFailure = onFailure;
+		this.sync = sync;
 		this.generationKey = keyPrefix + "generation";
 		this.markKey = keyPrefix + "generation:pg";
 		this.entryPrefix = keyPrefix + "entry:";
@@ -165,7 +166,9 @@ class CacheStore {
 					if (now - last > WARN_INTERVAL_NANOS && this.lastWarned.compareAndSet(last, now)) {
 						logger.warn("Redis command failed; reads bypass the cache while it does: {}", ex.toString());
 					}
-					this.onFailure.run();
+					// a command that failed may have been a write Redis did not apply, or Redis
+					// may be restarting with older data
+					this.sync.redisMayHaveMissedChanges();
 				}
 				return new CacheUnavailableException(ex);
 			});
