@@ -69,6 +69,8 @@ public class ResponseCache {
 
 	private final CacheProperties properties;
 
+	private final CachePolicy policy;
+
 	private final CacheStore store;
 
 	private final CatalogGenerations generations;
@@ -89,6 +91,7 @@ public class ResponseCache {
 			CacheMetrics metrics, Clock clock) {
 		this.json = json;
 		this.properties = properties;
+		this.policy = CachePolicy.of(properties);
 		this.store = store;
 		this.generations = generations;
 		this.metrics = metrics;
@@ -127,17 +130,19 @@ public class ResponseCache {
 			Mono<byte[]> render, Scheduler loop) {
 		long now = this.clock.millis();
 		CacheEntry entry = lookup.current();
-		if (entry != null && now < entry.freshUntil()) {
-			if (expiresEarly(entry, now)) {
+		switch (this.policy.decide(entry, now, 1.0 - ThreadLocalRandom.current().nextDouble())) {
+			case REFRESH_EARLY:
 				refresh(key, entry, render);
-			}
-			this.metrics.hits.increment();
-			return respond(request, entry, "HIT", now);
-		}
-		if (entry != null && now < entry.staleUntil()) {
-			refresh(key, entry, render);
-			this.metrics.staleHits.increment();
-			return respond(request, entry, "STALE", now);
+				// fall through
+			case FRESH:
+				this.metrics.hits.increment();
+				return respond(request, entry, "HIT", now);
+			case STALE:
+				refresh(key, entry, render);
+				this.metrics.staleHits.increment();
+				return respond(request, entry, "STALE", now);
+			default:
+				break;
 		}
 		return miss(key, lookup.generation(), render).publishOn(loop).flatMap((loaded) -> {
 			if (loaded.bypassed()) {
@@ -146,21 +151,11 @@ public class ResponseCache {
 			}
 			this.metrics.misses.increment();
 			return respond(request, loaded.entry(), "MISS", -1);
-		}).onErrorResume((ex) -> entry != null && now < entry.errorUntil() && isOutage(ex), (ex) -> {
+		}).onErrorResume((ex) -> this.policy.servesOnError(entry, now) && isOutage(ex), (ex) -> {
 			logger.debug("Serving {} past its stale window: the database failed", key, ex);
 			this.metrics.staleIfError.increment();
 			return respond(request, entry, "STALE", this.clock.millis());
 		});
-	}
-
-	/** XFetch: refresh early with a probability that grows as expiry nears and with load time. */
-	private boolean expiresEarly(CacheEntry entry, long now) {
-		double beta = this.properties.earlyRefreshBeta();
-		if (beta <= 0) {
-			return false;
-		}
-		double random = 1.0 - ThreadLocalRandom.current().nextDouble();
-		return now - Math.max(1, entry.loadMillis()) * beta * Math.log(random) >= entry.freshUntil();
 	}
 
 	/**
