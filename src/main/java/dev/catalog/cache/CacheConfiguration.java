@@ -63,9 +63,15 @@ class CacheConfiguration {
 	}
 
 	@Bean
-	ResponseCache responseCache(JsonMapper json, CacheProperties properties, CacheStore store,
-			CatalogGenerations generations, CacheMetrics metrics, Clock clock) {
-		return new ResponseCache(json, properties, store, generations, metrics, clock);
+	SwrLoader swrLoader(CacheProperties properties, CacheStore store, CatalogGenerations generations,
+			CacheMetrics metrics, Clock clock) {
+		return new SwrLoader(properties, store, generations, metrics, clock, ResponseCache::isOutage);
+	}
+
+	@Bean
+	ResponseCache responseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, CacheMetrics metrics,
+			Clock clock) {
+		return new ResponseCache(json, properties, loader, metrics, clock);
 	}
 
 	@Bean
