@@ -65,6 +65,8 @@ class CacheConfiguration {
 	@Bean
 	SwrLoader swrLoader(CacheProperties properties, CacheStore store, CatalogGenerations generations,
 			CacheMetrics metrics, Clock clock) {
+		// which failures let an entry answer on error depends on what they mean in HTTP (a wrong
+		// request or an outage), so the HTTP face decides
 		return new SwrLoader(properties, store, generations, metrics, clock, ResponseCache::isOutage);
 	}
 
