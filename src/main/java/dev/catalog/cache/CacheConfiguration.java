@@ -40,27 +40,40 @@ class CacheConfiguration {
 			.build());
 	}
 
-	@Bean(destroyMethod = "stop")
-	CatalogGenerations catalogChanges(DatabaseClient database, CacheProperties properties) {
-		return new CatalogGenerations(database, properties.loadTimeout(), properties.circuitBreakerWait());
+	/** Starts out of sync; a lost Redis connection puts it out of sync again. */
+	@Bean
+	RedisSync redisSync(RedisConnection redis) {
+		RedisSync sync = new RedisSync();
+		// a Redis that dropped the connection may have restarted with older data, or missed a
+		// generation change: fold PostgreSQL's generation in before serving from it again
+		redis.onDisconnected(sync::redisMayHaveMissedChanges);
+		return sync;
 	}
 
 	@Bean
 	CacheStore cacheStore(RedisConnection redis, CircuitBreaker redisCircuitBreaker, CacheProperties properties,
-			CacheMetrics metrics, CatalogGenerations generations) {
-		// a Redis that dropped the connection may have restarted with older data, or missed a
-		// generation change: fold PostgreSQL's generation in before serving from it again
-		redis.onDisconnected(generations::redisMayHaveMissedChanges);
-		CacheStore store = new CacheStore(redis, redisCircuitBreaker, properties.keyPrefix(), metrics,
-				generations::redisMayHaveMissedChanges);
-		generations.use(store);
-		return store;
+			CacheMetrics metrics, RedisSync sync) {
+		return new CacheStore(redis, redisCircuitBreaker, properties.keyPrefix(), metrics, sync);
+	}
+
+	@Bean(destroyMethod = "stop")
+	CatalogGenerations catalogChanges(CacheStore store, DatabaseClient database, RedisSync sync,
+			CacheProperties properties) {
+		return new CatalogGenerations(store, database, sync, properties.loadTimeout(), properties.circuitBreakerWait());
 	}
 
 	@Bean
-	ResponseCache responseCache(JsonMapper json, CacheProperties properties, CacheStore store,
-			CatalogGenerations generations, CacheMetrics metrics, Clock clock) {
-		return new ResponseCache(json, properties, store, generations, metrics, clock);
+	SwrLoader swrLoader(CacheProperties properties, CacheStore store, CatalogGenerations generations,
+			CacheMetrics metrics, Clock clock) {
+		// which failures let an entry answer on error depends on what they mean in HTTP (a wrong
+		// request or an outage), so the HTTP face decides
+		return new SwrLoader(properties, store, generations, metrics, clock, ResponseCache::isOutage);
+	}
+
+	@Bean
+	ResponseCache responseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, CacheMetrics metrics,
+			Clock clock) {
+		return new ResponseCache(json, properties, loader, metrics, clock);
 	}
 
 	@Bean

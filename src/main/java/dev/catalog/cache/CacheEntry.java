@@ -2,6 +2,9 @@ package dev.catalog.cache;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * One cached answer as it lives in Redis: a small fixed header (format, generation, times, load
@@ -16,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * @param errorUntil served while PostgreSQL fails, until then
  * @param loadMillis how long the load took: XFetch's delta
  * @param etag strong ETag of the body, quoted
- * @param data the encoded entry (header and body)
+ * @param data the encoded entry (header and body); the body alone for an {@link #uncached} answer
  * @param bodyOffset where the body starts in {@code data}
  */
 record CacheEntry(long generation, long createdAt, long freshUntil, long staleUntil, long errorUntil,
@@ -45,6 +48,25 @@ record CacheEntry(long generation, long createdAt, long freshUntil, long staleUn
 			.put(body);
 		return new CacheEntry(generation, now, freshUntil, staleUntil, errorUntil, loadMillis, etag, buffer.array(),
 				FIXED_HEADER + tag.length);
+	}
+
+	/**
+	 * An answer that is not stored (the cache bypassed): no header and no times, only its ETag
+	 * and its body (all of {@code data}, not copied).
+	 */
+	static CacheEntry uncached(byte[] body) {
+		return new CacheEntry(0, 0, 0, 0, 0, 0, etagOf(body), body, 0);
+	}
+
+	/** A strong ETag of {@code body}, quoted: 22 characters of its SHA-256 digest. */
+	static String etagOf(byte[] body) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+			return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + "\"";
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** The entry stored in {@code data}, or {@code null} if it is not an entry of this format. */

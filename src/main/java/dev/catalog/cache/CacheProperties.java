@@ -25,7 +25,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param earlyRefreshBeta XFetch's beta: how eagerly hot fresh entries are refreshed before
  * they go stale (0 turns early refresh off; 1 is the paper's default)
  * @param circuitBreakerWait how long reads stop trying Redis after it failed repeatedly
- * @param warmUp whether the first page of each list and the stats are loaded at start-up
+ * @param warmUp whether the reads the features registered as {@link WarmUpPath}s are loaded
+ * at start-up
  * @param warmUpWait how long start-up waits for the warm-up before going on without it
  */
 @ConfigurationProperties("catalog.cache")

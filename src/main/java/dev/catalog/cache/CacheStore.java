@@ -4,17 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.slf4j.Logger;
@@ -27,7 +24,8 @@ import reactor.core.publisher.Mono;
  * spends after the reply does not count against Redis) and goes through one circuit breaker:
  * after repeated failures no command is tried for a while, so a Redis outage costs a request
  * at most one command timeout, then nothing. Every failure (other than the breaker refusing)
- * is counted and reported to {@code onFailure}, and surfaces as {@link CacheUnavailableException}.
+ * is counted, marks Redis as possibly out of sync ({@link RedisSync}), and surfaces as
+ * {@link CacheUnavailableException}.
  * <p>
  * Keys: {@code <prefix>generation} (the catalog generation, a decimal integer),
  * {@code <prefix>generation:pg} (the last PostgreSQL generation folded into it),
@@ -36,55 +34,6 @@ import reactor.core.publisher.Mono;
  * replaces the old one instead of leaving it to expire.
  */
 class CacheStore {
-
-	/** Returns the generation, creating it if Redis lost it. */
-	private static final Script INIT = new Script("""
-			local g = redis.call('GET', KEYS[1])
-			if g then return tonumber(g) end
-			redis.call('SET', KEYS[1], ARGV[1])
-			return tonumber(ARGV[1])
-			""");
-
-	/** Advances the generation (a fresh one, never used before, if Redis lost it). */
-	private static final Script BUMP = new Script("""
-			if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
-			redis.call('SET', KEYS[1], ARGV[1])
-			return tonumber(ARGV[1])
-			""");
-
-	/**
-	 * Folds PostgreSQL's generation in: if it moved since it was last folded in (a write
-	 * committed while Redis could not be told), or when forced, the Redis generation advances.
-	 */
-	private static final Script RESYNC = new Script("""
-			local pg = tonumber(ARGV[1])
-			local mark = tonumber(redis.call('GET', KEYS[2]) or '-1')
-			if pg > mark or ARGV[3] == '1' then
-			  if pg > mark then redis.call('SET', KEYS[2], ARGV[1]) end
-			  if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
-			  redis.call('SET', KEYS[1], ARGV[2])
-			  return tonumber(ARGV[2])
-			end
-			local g = redis.call('GET', KEYS[1])
-			if g then return tonumber(g) end
-			redis.call('SET', KEYS[1], ARGV[2])
-			return tonumber(ARGV[2])
-			""");
-
-	/** Stores an entry only if its generation is still the current one. */
-	private static final Script STORE = new Script("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-			  return 1
-			end
-			return 0
-			""");
-
-	/** Releases a lock only if this instance still holds it. */
-	private static final Script UNLOCK = new Script("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-			return 0
-			""");
 
 	/** Makes generations created after Redis lost its data unique: never a value used before. */
 	private static final AtomicLong lastInitial = new AtomicLong();
@@ -101,7 +50,7 @@ class CacheStore {
 
 	private final CacheMetrics metrics;
 
-	private final Runnable onFailure;
+	private final RedisSync sync;
 
 	private final String generationKey;
 
@@ -114,11 +63,11 @@ class CacheStore {
 	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
 	CacheStore(RedisConnection connection, CircuitBreaker breaker, String keyPrefix, CacheMetrics metrics,
-			Runnable onFailure) {
+			RedisSync sync) {
 		this.connection = connection;
 		this.breaker = breaker;
 		this.metrics = metrics;
-		this.onFailure = onFailure;
+		this.sync = sync;
 		this.generationKey = keyPrefix + "generation";
 		this.markKey = keyPrefix + "generation:pg";
 		this.entryPrefix = keyPrefix + "entry:";
@@ -163,15 +112,17 @@ class CacheStore {
 		if (values.get(0).hasValue()) {
 			return Mono.just(new Lookup(parse(values.get(0).getValue()), entry, locked));
 		}
-		return redis((commands) -> eval(commands, INIT, new String[] { this.generationKey }, initial()))
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.INIT, new String[] { this.generationKey },
+				initial()))
 			.map((generation) -> new Lookup(generation, entry, locked));
 	}
 
 	/** Stores the entry if its generation is still current; tells whether it did. */
 	Mono<Boolean> store(String key, CacheEntry entry, long ttlMillis) {
 		this.metrics.entrySizes.record(entry.data().length);
-		return redis((commands) -> eval(commands, STORE, new String[] { this.generationKey, entryKey(key) },
-				ascii(Long.toString(entry.generation())), entry.data(), ascii(Long.toString(Math.max(1, ttlMillis)))))
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.STORE,
+				new String[] { this.generationKey, entryKey(key) }, ascii(Long.toString(entry.generation())),
+				entry.data(), ascii(Long.toString(Math.max(1, ttlMillis)))))
 			.map((stored) -> stored == 1L);
 	}
 
@@ -183,12 +134,15 @@ class CacheStore {
 	}
 
 	Mono<Void> unlock(String lock) {
-		return redis((commands) -> eval(commands, UNLOCK, new String[] { lockKey(lock) }, this.token)).then();
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.UNLOCK, new String[] { lockKey(lock) },
+				this.token))
+			.then();
 	}
 
 	/** Advances the generation; emits the new one. */
 	Mono<Long> bump() {
-		return redis((commands) -> eval(commands, BUMP, new String[] { this.generationKey }, initial()));
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.BUMP, new String[] { this.generationKey },
+				initial()));
 	}
 
 	/**
@@ -196,12 +150,12 @@ class CacheStore {
 	 * if {@code force}; emits the current generation.
 	 */
 	Mono<Long> resync(long postgresGeneration, boolean force) {
-		return redis((commands) -> eval(commands, RESYNC, new String[] { this.generationKey, this.markKey },
-				ascii(Long.toString(postgresGeneration)), initial(), ascii(force ? "1" : "0")));
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.RESYNC,
+				new String[] { this.generationKey, this.markKey }, ascii(Long.toString(postgresGeneration)),
+				initial(), ascii(force ? "1" : "0")));
 	}
 
-	private <T> Mono<T> redis(
-			java.util.function.Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+	private <T> Mono<T> redis(Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
 		return this.connection.execute(command)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
 			.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), (ex) -> {
@@ -212,23 +166,12 @@ class CacheStore {
 					if (now - last > WARN_INTERVAL_NANOS && this.lastWarned.compareAndSet(last, now)) {
 						logger.warn("Redis command failed; reads bypass the cache while it does: {}", ex.toString());
 					}
-					this.onFailure.run();
+					// a command that failed may have been a write Redis did not apply, or Redis
+					// may be restarting with older data
+					this.sync.redisMayHaveMissedChanges();
 				}
 				return new CacheUnavailableException(ex);
 			});
-	}
-
-	/** Runs a script by its digest, sending its text only when Redis does not know it yet. */
-	private static CompletionStage<Long> eval(RedisAsyncCommands<String, byte[]> commands, Script script,
-			String[] keys, byte[]... values) {
-		return commands.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values)
-			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
-					? commands.<Long>eval(script.text(), ScriptOutputType.INTEGER, keys, values)
-					: CompletableFuture.failedStage(unwrap(ex)));
-	}
-
-	private static Throwable unwrap(Throwable ex) {
-		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
 	private String entryKey(String key) {
@@ -255,25 +198,6 @@ class CacheStore {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private record Script(String text, String sha) {
-
-		Script(String text) {
-			this(text, sha1(text));
-		}
-
-		private static String sha1(String text) {
-			try {
-				byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
-					.digest(text.getBytes(StandardCharsets.UTF_8));
-				return java.util.HexFormat.of().formatHex(digest);
-			}
-			catch (java.security.NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
 	}
 
 }

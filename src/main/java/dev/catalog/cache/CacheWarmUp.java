@@ -20,10 +20,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Loads the reads the features registered ({@link WarmUpPath} beans: the first page of each
- * list, the stats) into the cache when the service has started, by reading them through the service's own HTTP API: the same keys, the same
- * representation, and "if absent" for free (an entry that is there is a hit, not a load).
- * Start-up waits for it at most {@code catalog.cache.warm-up-wait}; what is not done by then
- * finishes in the background. Failures are logged and otherwise ignored.
+ * list, the stats) into the cache when the service has started, by reading them through the
+ * service's own HTTP API: the same keys, the same representation, and "if absent" for free (an
+ * entry that is there is a hit, not a load). Start-up waits for it at most
+ * {@code catalog.cache.warm-up-wait}; what is not done by then finishes in the background.
+ * Failures are logged and otherwise ignored. Nothing is loaded when the cache or the warm-up is
+ * off.
  */
 class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 

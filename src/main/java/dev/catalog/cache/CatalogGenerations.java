@@ -2,7 +2,6 @@ package dev.catalog.cache;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.catalog.db.CatalogChanges;
 
@@ -46,18 +45,15 @@ class CatalogGenerations implements CatalogChanges {
 			SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS generation FROM catalog_generation
 			""";
 
+	private final CacheStore store;
+
 	private final DatabaseClient database;
+
+	private final RedisSync sync;
 
 	private final Duration databaseTimeout;
 
 	private final Duration retryInterval;
-
-	private CacheStore store;
-
-	/** Advanced whenever Redis may have missed something; {@link #synced} catches up. */
-	private final AtomicLong epoch = new AtomicLong(1);
-
-	private final AtomicLong synced = new AtomicLong(0);
 
 	/** A write could be recorded neither in Redis nor in PostgreSQL. */
 	private final AtomicBoolean forceBump = new AtomicBoolean();
@@ -68,19 +64,20 @@ class CatalogGenerations implements CatalogChanges {
 
 	private volatile Disposable retry;
 
-	CatalogGenerations(DatabaseClient database, Duration databaseTimeout, Duration retryInterval) {
+	/**
+	 * @param sync marked by whoever notices that Redis may have missed a change (the store on a
+	 * failed command, the connection when it is lost, this class when a write could not reach
+	 * Redis); {@link #ready()} folds in until it is in sync again
+	 * @param databaseTimeout bound on each SQL statement of a fold-in or of recording a write
+	 * @param retryInterval how often a write made during an outage is retried in the background
+	 */
+	CatalogGenerations(CacheStore store, DatabaseClient database, RedisSync sync, Duration databaseTimeout,
+			Duration retryInterval) {
+		this.store = store;
 		this.database = database;
+		this.sync = sync;
 		this.databaseTimeout = databaseTimeout;
 		this.retryInterval = retryInterval;
-	}
-
-	void use(CacheStore store) {
-		this.store = store;
-	}
-
-	/** Redis may have missed a change or lost data: fold PostgreSQL's generation in before the next use. */
-	void redisMayHaveMissedChanges() {
-		this.epoch.incrementAndGet();
 	}
 
 	/**
@@ -89,7 +86,7 @@ class CatalogGenerations implements CatalogChanges {
 	 * caller must not serve from Redis.
 	 */
 	Mono<Void> ready() {
-		if (this.synced.get() == this.epoch.get()) {
+		if (this.sync.inSync()) {
 			return Mono.empty();
 		}
 		synchronized (this) {
@@ -110,7 +107,7 @@ class CatalogGenerations implements CatalogChanges {
 				// Redis is known to be down: do not spend a SQL statement per read finding out again
 				return Mono.error(new CacheUnavailableException(new IllegalStateException("Redis circuit open")));
 			}
-			long target = this.epoch.get();
+			long target = this.sync.epoch();
 			boolean force = this.forceBump.get();
 			// Redis first: while it is down, finding out must not cost a SQL statement per try
 			return this.store.probe()
@@ -124,7 +121,7 @@ class CatalogGenerations implements CatalogChanges {
 					if (force) {
 						this.forceBump.set(false);
 					}
-					this.synced.accumulateAndGet(target, Math::max);
+					this.sync.syncedUpTo(target);
 					logger.debug("Cache generation resynchronised with PostgreSQL: {}", generation);
 				})
 				.then();
@@ -144,7 +141,7 @@ class CatalogGenerations implements CatalogChanges {
 	}
 
 	private Mono<Void> recordInPostgres() {
-		redisMayHaveMissedChanges();
+		this.sync.redisMayHaveMissedChanges();
 		return this.database.sql(NEXT)
 			.map((row) -> row.get("generation", Long.class))
 			.one()

@@ -9,12 +9,11 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
  * Where a request's answer continues after a Redis reply: on the Netty event loop that owns the
- * request's connection. Lettuce reads every reply of the one shared connection on a single I/O
- * thread; whatever runs on that thread after a reply (building and writing the response) delays
- * decoding the next replies, so under a burst they would arrive late and be counted as Redis
- * timeouts. Handing the answer to the connection's own event loop frees the I/O thread at once
- * and costs no extra hop: Netty writes from the loop that owns the channel directly, and from
- * any other thread through a task on that loop.
+ * request's connection. Lettuce decodes every reply of the one shared connection on a single
+ * I/O thread, and whatever runs there after a reply delays decoding the next ones (and counts
+ * against their command timeout); the request's own loop is the one hand-off that costs no
+ * extra hop, since Netty writes to a channel from its loop directly and from any other thread
+ * through a task on that loop. Measurements: {@code bench/results/tuning/README.md}, section 2.
  */
 final class EventLoops {
 

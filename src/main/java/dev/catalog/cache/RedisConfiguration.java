@@ -33,18 +33,17 @@ class RedisConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RedisConnection redisConnection(ClientResources resources, @Value("${spring.data.redis.url}") String url,
-			@Value("${catalog.redis.command-timeout:1s}") Duration commandTimeout,
-			@Value("${catalog.redis.connect-timeout:500ms}") Duration connectTimeout) {
+			RedisClientProperties properties) {
 		RedisURI uri = RedisURI.create(url);
-		uri.setTimeout(commandTimeout);
+		uri.setTimeout(properties.commandTimeout());
 		RedisClient client = RedisClient.create(resources);
 		client.setOptions(ClientOptions.builder()
 			.autoReconnect(true)
 			// fail fast instead of buffering commands while disconnected: a read must never
 			// wait on a Redis that is down
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+			.socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).build())
+			.timeoutOptions(TimeoutOptions.enabled(properties.commandTimeout()))
 			.build());
 		return new RedisConnection(client, uri);
 	}

@@ -21,13 +21,10 @@ import reactor.core.publisher.Mono;
  * Redis is unreachable. A failed attempt is not remembered: the next call tries again. Once
  * open, Lettuce reconnects by itself.
  * <p>
- * Commands go through Lettuce's asynchronous API, not its reactive one. Under benchmark load the
- * reactive commands stalled the shared connection about every 20 s: a command timed out while
- * the JVM sat idle waiting for the socket and Redis answered another client at once, and the
- * circuit breaker opened on a healthy Redis. Reactive commands let Lettuce pause reading the
- * socket (Netty auto-read) while decoded parts of a reply wait for their subscriber; we did not
- * pin down what left it paused. Asynchronous commands always read a reply whole, and five
- * benchmark runs with them had no Redis error (bench/results/tuning).
+ * Commands go through Lettuce's asynchronous API, not its reactive one: an asynchronous command
+ * always reads its reply whole, while reactive commands can leave the shared socket unread
+ * (paused for a subscriber's demand) and stall every other command on it. What was measured:
+ * {@code bench/results/tuning/README.md}, section 2.
  */
 public class RedisConnection implements AutoCloseable {
 

@@ -1,5 +1,17 @@
 /**
- * The Redis side of the service: the shared Lettuce connection, its health, and the response
- * cache every cacheable read goes through, with the hook writes use to invalidate it.
+ * The shared response cache: stale-while-revalidate in one Redis shared by every instance, in
+ * front of PostgreSQL, which stays the only source of truth.
+ * <p>
+ * Entry points: {@link dev.catalog.cache.ResponseCache} (every cacheable JSON read),
+ * {@link dev.catalog.cache.WarmUpPath} (reads a feature wants loaded at start-up),
+ * {@link dev.catalog.cache.RedisConnection} (the shared Lettuce connection), and
+ * {@code CatalogGenerations}, the {@link dev.catalog.db.CatalogChanges} that writes call.
+ * <p>
+ * Guarantees: once {@code CatalogChanges.committed()} completes, no instance serves an answer
+ * loaded before the write (limits, such as a partition that cuts off only the writer, in
+ * {@code CatalogGenerations}); a stale answer never waits for the database; at most one
+ * background refresh of an entry runs across all instances; a read waits for Redis at most one
+ * command timeout, and not at all while the circuit breaker is open, answering from PostgreSQL
+ * instead. Design and limits: {@code docs/design/cache.md}.
  */
 package dev.catalog.cache;

@@ -101,9 +101,8 @@ class SharedCacheIntegrationTests {
 		 * statement counts below are the reads' alone.
 		 */
 		void resync() {
-			CatalogGenerations generations = this.context.getBean(CatalogGenerations.class);
-			generations.redisMayHaveMissedChanges();
-			generations.ready().block(TIMEOUT);
+			this.context.getBean(RedisSync.class).redisMayHaveMissedChanges();
+			this.context.getBean(CatalogGenerations.class).ready().block(TIMEOUT);
 		}
 
 		Answer get(String path, String ifNoneMatch) {
