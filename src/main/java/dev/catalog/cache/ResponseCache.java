@@ -7,10 +7,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.catalog.cache.Served.Source;
-import dev.catalog.web.BadRequestException;
-import dev.catalog.web.NotFoundException;
 import dev.catalog.web.ServiceUnavailableException;
-import dev.catalog.web.UnprocessableException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -151,11 +149,11 @@ public class ResponseCache {
 
 	/**
 	 * Whether a failed load says that the database cannot answer now (rather than that the
-	 * request is wrong): only then may an entry past its stale window answer (stale-if-error).
+	 * request is wrong, a 4xx problem): only then may an entry past its stale window answer
+	 * (stale-if-error).
 	 */
 	static boolean isOutage(Throwable failure) {
-		return !(failure instanceof BadRequestException || failure instanceof NotFoundException
-				|| failure instanceof UnprocessableException);
+		return !(failure instanceof ErrorResponse error && error.getStatusCode().is4xxClientError());
 	}
 
 }
