@@ -171,7 +171,8 @@ class SwrLoader {
 				return Mono.just(new Served(Source.MISS, stored));
 			}
 			return loadAndStore(key, generation, render);
-		}).doFinally((signal) -> release(lock));
+		}).doFinally((signal) -> this.store.unlock(lock)
+			.subscribe(null, (ex) -> logger.debug("Lock {} not released", lock, ex)));
 	}
 
 	/** Another instance holds the key's lock: poll for its result, give up when it lets go. */
@@ -242,10 +243,6 @@ class SwrLoader {
 		})
 			.doFinally((signal) -> this.refreshing.remove(lock))
 			.subscribe(null, (ex) -> logger.debug("Refresh of {} not started", key, ex));
-	}
-
-	private void release(String lock) {
-		this.store.unlock(lock).subscribe(null, (ex) -> logger.debug("Lock {} not released", lock, ex));
 	}
 
 }
