@@ -2,9 +2,9 @@ package dev.catalog.cache;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+
+import dev.catalog.web.Digests;
 
 /**
  * One cached answer as it lives in Redis: a small fixed header (format, generation, times, load
@@ -60,13 +60,8 @@ record CacheEntry(long generation, long createdAt, long freshUntil, long staleUn
 
 	/** A strong ETag of {@code body}, quoted: 22 characters of its SHA-256 digest. */
 	static String etagOf(byte[] body) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-			return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + "\"";
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		byte[] digest = Digests.sha256(body);
+		return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + "\"";
 	}
 
 	/** The entry stored in {@code data}, or {@code null} if it is not an entry of this format. */

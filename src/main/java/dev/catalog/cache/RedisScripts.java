@@ -1,13 +1,12 @@
 package dev.catalog.cache;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import dev.catalog.web.Digests;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -100,13 +99,7 @@ final class RedisScripts {
 		}
 
 		private static String sha1(String text) {
-			try {
-				return HexFormat.of()
-					.formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
+			return HexFormat.of().formatHex(Digests.sha1(text.getBytes(StandardCharsets.UTF_8)));
 		}
 
 	}
