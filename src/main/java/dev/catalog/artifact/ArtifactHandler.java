@@ -113,13 +113,9 @@ class ArtifactHandler {
 		Cursor after = decode(list, list.page().cursor());
 		int limit = list.page().limit();
 		String key = list.list() + "limit=" + limit + "&cursor=" + ((after != null) ? list.page().cursor() : "");
-		return this.cache.json(request, key, () -> list.source().fetch(after, limit + 1).map((rows) -> {
-			if (rows.size() <= limit) {
-				return new Page<>(rows, null);
-			}
-			ArtifactSummary last = rows.get(limit - 1);
-			return new Page<>(rows.subList(0, limit), this.cursors.encode(list.list(), cursorOf(last)));
-		}));
+		return this.cache.json(request, key, () -> list.source()
+			.fetch(after, Page.rowsToRead(limit))
+			.map((rows) -> Page.of(rows, limit, (last) -> this.cursors.encode(list.list(), cursorOf(last)))));
 	}
 
 	private Mono<ServerResponse> ndjson(ListRequest list) {

@@ -36,14 +36,10 @@ class CollectionHandler {
 		return Mono.fromCallable(() -> PageRequest.of(request)).flatMap((page) -> {
 			Cursor after = (page.cursor() != null) ? this.cursors.decode(LIST, page.cursor()) : null;
 			int limit = page.limit();
-			Supplier<Mono<?>> body = () -> this.queries.page(after, limit + 1).collectList().map((rows) -> {
-				if (rows.size() <= limit) {
-					return new Page<>(rows, null);
-				}
-				CollectionSummary last = rows.get(limit - 1);
-				return new Page<>(rows.subList(0, limit),
-						this.cursors.encode(LIST, new Cursor(last.createdAt(), last.id())));
-			});
+			Supplier<Mono<?>> body = () -> this.queries.page(after, Page.rowsToRead(limit))
+				.collectList()
+				.map((rows) -> Page.of(rows, limit,
+						(last) -> this.cursors.encode(LIST, new Cursor(last.createdAt(), last.id()))));
 			String key = LIST + "limit=" + limit + "&cursor=" + ((page.cursor() != null) ? page.cursor() : "");
 			return this.cache.json(request, key, body);
 		});
