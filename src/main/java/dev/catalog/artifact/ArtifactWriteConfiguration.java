@@ -14,14 +14,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static dev.catalog.web.ApiDocs.body;
 import static dev.catalog.web.ApiDocs.json;
+import static dev.catalog.web.ApiDocs.mergePatch;
 import static dev.catalog.web.ApiDocs.pathId;
 import static dev.catalog.web.ApiDocs.problem;
 import static dev.catalog.web.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
-import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
-import static org.springdoc.core.fn.builders.requestbody.Builder.requestBodyBuilder;
-import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 
 @Configuration(proxyBeanMethods = false)
 class ArtifactWriteConfiguration {
@@ -47,11 +45,7 @@ class ArtifactWriteConfiguration {
 					(operation) -> write(operation, "patchArtifact",
 							"Change an artifact with a JSON merge patch (RFC 7396)")
 						.parameter(pathId("id", "artifact"))
-						.requestBody(requestBodyBuilder().required(true)
-							.content(contentBuilder().mediaType("application/merge-patch+json")
-								.schema(schemaBuilder().implementation(ArtifactPatch.class)))
-							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
-								.schema(schemaBuilder().implementation(ArtifactPatch.class))))
+						.requestBody(mergePatch(ArtifactPatch.class))
 						.response(responseBuilder().responseCode("200")
 							.description("The artifact as it is now")
 							.content(json(ArtifactDetail.class)))

@@ -39,6 +39,19 @@ public final class ApiDocs {
 			.content(contentBuilder().mediaType(mediaType).schema(schemaBuilder().implementation(type)));
 	}
 
+	/**
+	 * The required body of a PATCH: a JSON merge patch (RFC 7396) of the given shape, in each
+	 * media type a PATCH accepts ({@link JsonBodies#PATCH}: {@code application/merge-patch+json},
+	 * or {@code application/json} meaning the same).
+	 */
+	public static org.springdoc.core.fn.builders.requestbody.Builder mergePatch(Class<?> type) {
+		org.springdoc.core.fn.builders.requestbody.Builder body = requestBodyBuilder().required(true);
+		for (MediaType accepted : JsonBodies.PATCH) {
+			body.content(contentBuilder().mediaType(accepted.toString()).schema(schemaBuilder().implementation(type)));
+		}
+		return body;
+	}
+
 	/** JSON content of the given shape. */
 	public static org.springdoc.core.fn.builders.content.Builder json(Class<?> type) {
 		return contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE).schema(schemaBuilder().implementation(type));
