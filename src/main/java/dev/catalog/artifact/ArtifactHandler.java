@@ -17,16 +17,12 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.NotAcceptableStatusException;
 
 /**
  * Artifact lists (all artifacts, or the members of one collection) as JSON pages, NDJSON
  * streams or Server-Sent Events, and single artifacts.
  */
 class ArtifactHandler {
-
-	static final List<MediaType> LIST_TYPES = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_NDJSON,
-			MediaType.TEXT_EVENT_STREAM);
 
 	private final ArtifactQueries queries;
 
@@ -77,10 +73,6 @@ class ArtifactHandler {
 		return Mono.fromCallable(() -> Ids.parse("artifact", request.pathVariable("id")))
 			.flatMap((id) -> this.cache.json(request, "artifact:" + id,
 					() -> this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("artifact", id)))));
-	}
-
-	Mono<ServerResponse> notAcceptable(ServerRequest request) {
-		return Mono.error(new NotAcceptableStatusException(LIST_TYPES));
 	}
 
 	private ListRequest artifacts(ServerRequest request) {

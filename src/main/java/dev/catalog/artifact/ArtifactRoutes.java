@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.core.fn.builders.operation.Builder;
+import dev.catalog.web.Representations;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
 import org.springframework.http.MediaType;
@@ -30,7 +31,7 @@ final class ArtifactRoutes {
 	}
 
 	static RouterFunction<ServerResponse> routes(ArtifactHandler handler) {
-		return SpringdocRouteBuilder.route()
+		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
 			.GET("/api/v1/artifacts", accept(MediaType.APPLICATION_JSON), handler::list,
 					(operation) -> listOperation(operation, "listArtifacts",
 							"A page of artifacts, newest first, each with its tags and collections",
@@ -39,8 +40,6 @@ final class ArtifactRoutes {
 					(operation) -> operation.operationId("streamArtifacts").hidden(true))
 			.GET("/api/v1/artifacts", accept(MediaType.TEXT_EVENT_STREAM), handler::events,
 					(operation) -> operation.operationId("artifactEvents").hidden(true))
-			.GET("/api/v1/artifacts", handler::notAcceptable,
-					(operation) -> operation.operationId("artifactsNotAcceptable").hidden(true))
 			.GET("/api/v1/artifacts/{id}", accept(MediaType.APPLICATION_JSON), handler::detail,
 					(operation) -> operation.operationId("getArtifact")
 						.tag("artifacts")
@@ -53,8 +52,6 @@ final class ArtifactRoutes {
 						.response(problem("400", "Malformed id"))
 						.response(problem("404", "No such artifact"))
 						.response(problem("406", "Accept names no representation of this resource")))
-			.GET("/api/v1/artifacts/{id}", handler::notAcceptable,
-					(operation) -> operation.operationId("artifactNotAcceptable").hidden(true))
 			.GET("/api/v1/collections/{id}/artifacts", accept(MediaType.APPLICATION_JSON), handler::members,
 					(operation) -> listOperation(operation, "listCollectionArtifacts",
 							"A page of a collection's artifacts, most recently added first, each with its tags and collections",
@@ -63,9 +60,7 @@ final class ArtifactRoutes {
 					(operation) -> operation.operationId("streamCollectionArtifacts").hidden(true))
 			.GET("/api/v1/collections/{id}/artifacts", accept(MediaType.TEXT_EVENT_STREAM), handler::membersEvents,
 					(operation) -> operation.operationId("collectionArtifactEvents").hidden(true))
-			.GET("/api/v1/collections/{id}/artifacts", handler::notAcceptable,
-					(operation) -> operation.operationId("collectionArtifactsNotAcceptable").hidden(true))
-			.build();
+			.build());
 	}
 
 	private static void listOperation(Builder operation, String id, String summary, Consumer<Builder> parameters) {

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
 import dev.catalog.web.CursorCodec;
+import dev.catalog.web.Representations;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
@@ -41,7 +42,7 @@ class CollectionConfiguration {
 	RouterFunction<ServerResponse> collectionRoutes(CollectionQueries queries, CursorCodec cursors,
 			ResponseCache cache) {
 		CollectionHandler handler = new CollectionHandler(queries, cursors, cache);
-		return SpringdocRouteBuilder.route()
+		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
 			.GET("/api/v1/collections", accept(MediaType.APPLICATION_JSON), handler::list,
 					(operation) -> operation.operationId("listCollections")
 						.tag("collections")
@@ -60,8 +61,6 @@ class CollectionConfiguration {
 								.schema(schemaBuilder().implementation(CollectionPage.class))))
 						.response(problem("400", "Malformed limit or cursor"))
 						.response(problem("406", "Accept names no representation of this resource")))
-			.GET("/api/v1/collections", handler::notAcceptable,
-					(operation) -> operation.operationId("collectionsNotAcceptable").hidden(true))
 			.GET("/api/v1/collections/{id}", accept(MediaType.APPLICATION_JSON), handler::detail,
 					(operation) -> operation.operationId("getCollection")
 						.tag("collections")
@@ -74,9 +73,7 @@ class CollectionConfiguration {
 						.response(problem("400", "Malformed id"))
 						.response(problem("404", "No such collection"))
 						.response(problem("406", "Accept names no representation of this resource")))
-			.GET("/api/v1/collections/{id}", handler::notAcceptable,
-					(operation) -> operation.operationId("collectionNotAcceptable").hidden(true))
-			.build();
+			.build());
 	}
 
 	/** The shape of {@code Page<CollectionSummary>}, named for the OpenAPI document. */

@@ -11,10 +11,8 @@ import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.NotAcceptableStatusException;
 
 class CollectionHandler {
 
@@ -49,10 +47,6 @@ class CollectionHandler {
 		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
 			.flatMap((id) -> this.cache.json(request, "collection:" + id,
 					() -> this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("collection", id)))));
-	}
-
-	Mono<ServerResponse> notAcceptable(ServerRequest request) {
-		return Mono.error(new NotAcceptableStatusException(java.util.List.of(MediaType.APPLICATION_JSON)));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.catalog.stats;
 
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
+import dev.catalog.web.Representations;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
 import org.springframework.context.annotation.Bean;
@@ -10,9 +11,6 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.NotAcceptableStatusException;
-
-import reactor.core.publisher.Mono;
 
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
@@ -35,7 +33,7 @@ class StatsConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> statsRoutes(StatsQueries queries, ResponseCache cache) {
-		return SpringdocRouteBuilder.route()
+		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
 			.GET("/api/v1/stats", accept(MediaType.APPLICATION_JSON),
 					(request) -> cache.json(request, "stats", queries::stats),
 					(operation) -> operation.operationId("getStats")
@@ -45,10 +43,7 @@ class StatsConfiguration {
 							.description("The catalog's totals")
 							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
 								.schema(schemaBuilder().implementation(CatalogStats.class)))))
-			.GET("/api/v1/stats",
-					(request) -> Mono.error(new NotAcceptableStatusException(java.util.List.of(MediaType.APPLICATION_JSON))),
-					(operation) -> operation.operationId("statsNotAcceptable").hidden(true))
-			.build();
+			.build());
 	}
 
 }
