@@ -26,10 +26,16 @@ class ArtifactConfiguration {
 		return new ArtifactWrites(database);
 	}
 
+	/** Also routed by the collection feature, for a collection's members. */
 	@Bean
-	ArtifactHandler artifactHandler(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
+	ArtifactLists artifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
 			StreamProperties stream) {
-		return new ArtifactHandler(queries, cursors, cache, stream);
+		return new ArtifactLists(queries, cursors, cache, stream);
+	}
+
+	@Bean
+	ArtifactHandler artifactHandler(ArtifactQueries queries, ResponseCache cache) {
+		return new ArtifactHandler(queries, cache);
 	}
 
 	@Bean
@@ -39,8 +45,9 @@ class ArtifactConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> artifactRoutes(ArtifactHandler reads, ArtifactWriteHandler writes) {
-		return ArtifactRoutes.routes(reads, writes);
+	RouterFunction<ServerResponse> artifactRoutes(ArtifactLists lists, ArtifactHandler reads,
+			ArtifactWriteHandler writes) {
+		return ArtifactRoutes.routes(lists, reads, writes);
 	}
 
 	/** The first page is what most clients ask for first: loaded into the cache at start-up. */

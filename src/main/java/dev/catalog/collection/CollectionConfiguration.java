@@ -1,5 +1,6 @@
 package dev.catalog.collection;
 
+import dev.catalog.artifact.ArtifactLists;
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
 import dev.catalog.db.Writes;
@@ -36,8 +37,9 @@ class CollectionConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> collectionRoutes(CollectionHandler reads, CollectionWriteHandler writes) {
-		return CollectionRoutes.routes(reads, writes);
+	RouterFunction<ServerResponse> collectionRoutes(CollectionHandler reads, CollectionWriteHandler writes,
+			ArtifactLists lists) {
+		return CollectionRoutes.routes(reads, writes, lists);
 	}
 
 	/** The first page is what most clients ask for first: loaded into the cache at start-up. */

@@ -2,6 +2,7 @@ package dev.catalog.collection;
 
 import java.util.List;
 
+import dev.catalog.artifact.ArtifactLists;
 import dev.catalog.web.Representations;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.core.fn.builders.operation.Builder;
@@ -16,17 +17,23 @@ import static dev.catalog.web.ApiDocs.json;
 import static dev.catalog.web.ApiDocs.mergePatch;
 import static dev.catalog.web.ApiDocs.pathId;
 import static dev.catalog.web.ApiDocs.problem;
+import static dev.catalog.web.ApiDocs.representation;
 import static dev.catalog.web.ApiDocs.write;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.header.Builder.headerBuilder;
 import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
+import static org.springframework.http.MediaType.APPLICATION_JSON;
+import static org.springframework.http.MediaType.APPLICATION_NDJSON;
+import static org.springframework.http.MediaType.TEXT_EVENT_STREAM;
 import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
 
 /**
- * The collection routes, reads and writes, with their OpenAPI description. Reads are JSON; an
- * {@code Accept} that names none of a path's representations is a 406
+ * The collection routes, reads and writes, with their OpenAPI description, memberships
+ * included: a collection's members are listed here ({@link ArtifactLists} serves them, as JSON,
+ * NDJSON or Server-Sent Events), next to the writes that add and remove them. Collections are
+ * JSON; an {@code Accept} that names none of a path's representations is a 406
  * ({@link Representations}). Writes need a bearer token (checked by a filter before any route)
  * and answer JSON whatever {@code Accept} says.
  */
@@ -36,20 +43,26 @@ final class CollectionRoutes {
 
 	private static final String COLLECTION = COLLECTIONS + "/{id}";
 
-	private static final String MEMBER = COLLECTION + "/artifacts/{artifactId}";
+	private static final String MEMBERS = COLLECTION + "/artifacts";
+
+	private static final String MEMBER = MEMBERS + "/{artifactId}";
 
 	private static final String MEMBERSHIPS = COLLECTION + "/memberships";
 
 	private CollectionRoutes() {
 	}
 
-	static RouterFunction<ServerResponse> routes(CollectionHandler reads, CollectionWriteHandler writes) {
+	static RouterFunction<ServerResponse> routes(CollectionHandler reads, CollectionWriteHandler writes,
+			ArtifactLists lists) {
 		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
-			.GET(COLLECTIONS, accept(MediaType.APPLICATION_JSON), reads::list, CollectionRoutes::listCollections)
+			.GET(COLLECTIONS, accept(APPLICATION_JSON), reads::list, CollectionRoutes::listCollections)
 			.POST(COLLECTIONS, writes::create, CollectionRoutes::createCollection)
-			.GET(COLLECTION, accept(MediaType.APPLICATION_JSON), reads::detail, CollectionRoutes::getCollection)
+			.GET(COLLECTION, accept(APPLICATION_JSON), reads::detail, CollectionRoutes::getCollection)
 			.PATCH(COLLECTION, writes::patch, CollectionRoutes::patchCollection)
 			.DELETE(COLLECTION, writes::delete, CollectionRoutes::deleteCollection)
+			.GET(MEMBERS, accept(APPLICATION_JSON), lists::members, CollectionRoutes::listCollectionArtifacts)
+			.GET(MEMBERS, accept(APPLICATION_NDJSON), lists::membersStream, representation("streamCollectionArtifacts"))
+			.GET(MEMBERS, accept(TEXT_EVENT_STREAM), lists::membersEvents, representation("collectionArtifactEvents"))
 			.PUT(MEMBER, writes::addMember, CollectionRoutes::addCollectionArtifact)
 			.DELETE(MEMBER, writes::removeMember, CollectionRoutes::removeCollectionArtifact)
 			.POST(MEMBERSHIPS, writes::batch, CollectionRoutes::changeCollectionArtifacts)
@@ -119,6 +132,13 @@ final class CollectionRoutes {
 			.response(problem("404", "No such collection"));
 	}
 
+	private static void listCollectionArtifacts(Builder operation) {
+		ArtifactLists.describe(operation, "listCollectionArtifacts",
+				"A page of a collection's artifacts, most recently added first, each with its tags and collections",
+				pathId("id", "collection"))
+			.response(problem("404", "No such collection"));
+	}
+
 	private static void addCollectionArtifact(Builder operation) {
 		write(operation, "addCollectionArtifact", "Add an artifact to a collection (idempotent)")
 			.parameter(pathId("id", "collection"))
@@ -145,7 +165,9 @@ final class CollectionRoutes {
 					Authorization: Bearer <token>.""")
 			.parameter(pathId("id", "collection"))
 			.requestBody(body(MediaType.APPLICATION_JSON_VALUE, MembershipBatch.class))
-			.response(responseBuilder().responseCode("200").description("Applied").content(json(MembershipChange.class)))
+			.response(responseBuilder().responseCode("200")
+				.description("Applied")
+				.content(json(MembershipChange.class)))
 			.response(problem("404", "No such collection"));
 	}
 

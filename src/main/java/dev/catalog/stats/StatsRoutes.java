@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
+import static org.springframework.http.MediaType.APPLICATION_JSON;
 import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
 
 /**
@@ -24,7 +25,7 @@ final class StatsRoutes {
 
 	static RouterFunction<ServerResponse> routes(StatsHandler handler) {
 		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
-			.GET("/api/v1/stats", accept(MediaType.APPLICATION_JSON), handler::stats, StatsRoutes::getStats)
+			.GET("/api/v1/stats", accept(APPLICATION_JSON), handler::stats, StatsRoutes::getStats)
 			.build());
 	}
 
