@@ -43,7 +43,7 @@ import org.springframework.web.server.WebExceptionHandler;
  * said. It runs before Spring Boot's own error handler.
  */
 @Order(-2)
-class ProblemResponses implements WebExceptionHandler {
+public class ProblemResponses implements WebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemResponses.class);
 
@@ -51,7 +51,7 @@ class ProblemResponses implements WebExceptionHandler {
 
 	private final JsonMapper json;
 
-	ProblemResponses(JsonMapper json) {
+	public ProblemResponses(JsonMapper json) {
 		this.json = json;
 	}
 
