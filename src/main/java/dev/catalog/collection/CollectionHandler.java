@@ -14,6 +14,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+/**
+ * Collections as JSON through the shared cache: pages of the list, newest first, and one
+ * collection. A malformed id, limit or cursor is refused with 400 before anything is read.
+ */
 class CollectionHandler {
 
 	private static final String LIST = "collections?";
