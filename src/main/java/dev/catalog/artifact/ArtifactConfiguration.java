@@ -2,7 +2,10 @@ package dev.catalog.artifact;
 
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
+import dev.catalog.db.Writes;
 import dev.catalog.web.CursorCodec;
+import dev.catalog.web.JsonBodies;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,16 +21,39 @@ class ArtifactConfiguration {
 		return new ArtifactQueries(database);
 	}
 
+	@Bean
+	ArtifactWrites artifactWrites(DatabaseClient database) {
+		return new ArtifactWrites(database);
+	}
+
+	/** Also routed by the collection feature, for a collection's members. */
+	@Bean
+	ArtifactLists artifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
+			StreamProperties stream) {
+		return new ArtifactLists(queries, cursors, cache, stream);
+	}
+
+	@Bean
+	ArtifactHandler artifactHandler(ArtifactQueries queries, ResponseCache cache) {
+		return new ArtifactHandler(queries, cache);
+	}
+
+	@Bean
+	ArtifactWriteHandler artifactWriteHandler(ArtifactWrites artifacts, Writes writes, JsonBodies bodies,
+			JsonMapper json) {
+		return new ArtifactWriteHandler(artifacts, writes, bodies, json);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> artifactRoutes(ArtifactLists lists, ArtifactHandler reads,
+			ArtifactWriteHandler writes) {
+		return ArtifactRoutes.routes(lists, reads, writes);
+	}
+
 	/** The first page is what most clients ask for first: loaded into the cache at start-up. */
 	@Bean
 	WarmUpPath firstArtifactPage() {
 		return new WarmUpPath("/api/v1/artifacts");
-	}
-
-	@Bean
-	RouterFunction<ServerResponse> artifactRoutes(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
-			StreamProperties stream) {
-		return ArtifactRoutes.routes(new ArtifactHandler(queries, cursors, cache, stream));
 	}
 
 }

@@ -1,27 +1,17 @@
 package dev.catalog.collection;
 
-import java.util.List;
-
+import dev.catalog.artifact.ArtifactLists;
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
+import dev.catalog.db.Writes;
 import dev.catalog.web.CursorCodec;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
+import dev.catalog.web.JsonBodies;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import static dev.catalog.web.ApiDocs.pathId;
-import static dev.catalog.web.ApiDocs.problem;
-import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
-import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
-import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
-import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
-import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
 
 @Configuration(proxyBeanMethods = false)
 class CollectionConfiguration {
@@ -31,57 +21,31 @@ class CollectionConfiguration {
 		return new CollectionQueries(database);
 	}
 
+	@Bean
+	CollectionWrites collectionWrites(DatabaseClient database) {
+		return new CollectionWrites(database);
+	}
+
+	@Bean
+	CollectionHandler collectionHandler(CollectionQueries queries, CursorCodec cursors, ResponseCache cache) {
+		return new CollectionHandler(queries, cursors, cache);
+	}
+
+	@Bean
+	CollectionWriteHandler collectionWriteHandler(CollectionWrites collections, Writes writes, JsonBodies bodies) {
+		return new CollectionWriteHandler(collections, writes, bodies);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> collectionRoutes(CollectionHandler reads, CollectionWriteHandler writes,
+			ArtifactLists lists) {
+		return CollectionRoutes.routes(reads, writes, lists);
+	}
+
 	/** The first page is what most clients ask for first: loaded into the cache at start-up. */
 	@Bean
 	WarmUpPath firstCollectionPage() {
 		return new WarmUpPath("/api/v1/collections");
-	}
-
-	@Bean
-	RouterFunction<ServerResponse> collectionRoutes(CollectionQueries queries, CursorCodec cursors,
-			ResponseCache cache) {
-		CollectionHandler handler = new CollectionHandler(queries, cursors, cache);
-		return SpringdocRouteBuilder.route()
-			.GET("/api/v1/collections", accept(MediaType.APPLICATION_JSON), handler::list,
-					(operation) -> operation.operationId("listCollections")
-						.tag("collections")
-						.summary("A page of collections, newest first, with their artifactCount")
-						.parameter(parameterBuilder().in(ParameterIn.QUERY)
-							.name("limit")
-							.description("Page size, 1 to 200 (default 50)")
-							.schema(schemaBuilder().type("integer")))
-						.parameter(parameterBuilder().in(ParameterIn.QUERY)
-							.name("cursor")
-							.description("Opaque cursor from the previous page's nextCursor")
-							.schema(schemaBuilder().type("string")))
-						.response(responseBuilder().responseCode("200")
-							.description("A page of collections")
-							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
-								.schema(schemaBuilder().implementation(CollectionPage.class))))
-						.response(problem("400", "Malformed limit or cursor"))
-						.response(problem("406", "Accept names no representation of this resource")))
-			.GET("/api/v1/collections", handler::notAcceptable,
-					(operation) -> operation.operationId("collectionsNotAcceptable").hidden(true))
-			.GET("/api/v1/collections/{id}", accept(MediaType.APPLICATION_JSON), handler::detail,
-					(operation) -> operation.operationId("getCollection")
-						.tag("collections")
-						.summary("One collection with its artifactCount")
-						.parameter(pathId("id", "collection"))
-						.response(responseBuilder().responseCode("200")
-							.description("The collection")
-							.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
-								.schema(schemaBuilder().implementation(CollectionSummary.class))))
-						.response(problem("400", "Malformed id"))
-						.response(problem("404", "No such collection"))
-						.response(problem("406", "Accept names no representation of this resource")))
-			.GET("/api/v1/collections/{id}", handler::notAcceptable,
-					(operation) -> operation.operationId("collectionNotAcceptable").hidden(true))
-			.build();
-	}
-
-	/** The shape of {@code Page<CollectionSummary>}, named for the OpenAPI document. */
-	record CollectionPage(List<CollectionSummary> items, String nextCursor) {
-
 	}
 
 }

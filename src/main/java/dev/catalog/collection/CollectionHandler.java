@@ -11,11 +11,13 @@ import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.NotAcceptableStatusException;
 
+/**
+ * Collections as JSON through the shared cache: pages of the list, newest first, and one
+ * collection. A malformed id, limit or cursor is refused with 400 before anything is read.
+ */
 class CollectionHandler {
 
 	private static final String LIST = "collections?";
@@ -36,14 +38,10 @@ class CollectionHandler {
 		return Mono.fromCallable(() -> PageRequest.of(request)).flatMap((page) -> {
 			Cursor after = (page.cursor() != null) ? this.cursors.decode(LIST, page.cursor()) : null;
 			int limit = page.limit();
-			Supplier<Mono<?>> body = () -> this.queries.page(after, limit + 1).collectList().map((rows) -> {
-				if (rows.size() <= limit) {
-					return new Page<>(rows, null);
-				}
-				CollectionSummary last = rows.get(limit - 1);
-				return new Page<>(rows.subList(0, limit),
-						this.cursors.encode(LIST, new Cursor(last.createdAt(), last.id())));
-			});
+			Supplier<Mono<?>> body = () -> this.queries.page(after, Page.rowsToRead(limit))
+				.collectList()
+				.map((rows) -> Page.of(rows, limit,
+						(last) -> this.cursors.encode(LIST, new Cursor(last.createdAt(), last.id()))));
 			String key = LIST + "limit=" + limit + "&cursor=" + ((page.cursor() != null) ? page.cursor() : "");
 			return this.cache.json(request, key, body);
 		});
@@ -53,10 +51,6 @@ class CollectionHandler {
 		return Mono.fromCallable(() -> Ids.parse("collection", request.pathVariable("id")))
 			.flatMap((id) -> this.cache.json(request, "collection:" + id,
 					() -> this.queries.find(id).switchIfEmpty(Mono.error(() -> new NotFoundException("collection", id)))));
-	}
-
-	Mono<ServerResponse> notAcceptable(ServerRequest request) {
-		return Mono.error(new NotAcceptableStatusException(java.util.List.of(MediaType.APPLICATION_JSON)));
 	}
 
 }

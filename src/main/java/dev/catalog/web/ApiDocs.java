@@ -1,5 +1,7 @@
 package dev.catalog.web;
 
+import java.util.function.Consumer;
+
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.springdoc.core.fn.builders.operation.Builder;
 
@@ -15,6 +17,17 @@ import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 public final class ApiDocs {
 
 	private ApiDocs() {
+	}
+
+	/**
+	 * A route that serves another representation of an operation described on its JSON route
+	 * (an NDJSON or event stream of the same list): left out of the document, which shows one
+	 * operation per path and method. Its operationId still counts: springdoc (3.0.3) documents,
+	 * of the routes on one path and method, the operationId last in alphabetical order, hidden
+	 * or not.
+	 */
+	public static Consumer<Builder> representation(String operationId) {
+		return (operation) -> operation.operationId(operationId).hidden(true);
 	}
 
 	/** An error answer: problem+json. */
@@ -37,6 +50,19 @@ public final class ApiDocs {
 	public static org.springdoc.core.fn.builders.requestbody.Builder body(String mediaType, Class<?> type) {
 		return requestBodyBuilder().required(true)
 			.content(contentBuilder().mediaType(mediaType).schema(schemaBuilder().implementation(type)));
+	}
+
+	/**
+	 * The required body of a PATCH: a JSON merge patch (RFC 7396) of the given shape, in each
+	 * media type a PATCH accepts ({@link JsonBodies#PATCH}: {@code application/merge-patch+json},
+	 * or {@code application/json} meaning the same).
+	 */
+	public static org.springdoc.core.fn.builders.requestbody.Builder mergePatch(Class<?> type) {
+		org.springdoc.core.fn.builders.requestbody.Builder body = requestBodyBuilder().required(true);
+		for (MediaType accepted : JsonBodies.PATCH) {
+			body.content(contentBuilder().mediaType(accepted.toString()).schema(schemaBuilder().implementation(type)));
+		}
+		return body;
 	}
 
 	/** JSON content of the given shape. */
