@@ -1,5 +1,11 @@
 package dev.catalog;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code embedded} apart, reached only through {@code META-INF}. Nothing points upward and no
  * two packages import each other. {@link #theRulesCatchAnUpwardImportAndACycle} shows that the
  * rules are not vacuous: the same rules, applied to a planted copy of the layout with one upward
- * import and one cycle, report both.
+ * import and one cycle, report both. And no main class grows past 250 lines.
  */
 class ArchitectureTests {
 
@@ -90,6 +96,26 @@ class ArchitectureTests {
 			.anySatisfy((line) -> assertThat(line).contains("planted.db.Upward").contains("planted.web.Problems"));
 		assertThat(noCycles(planted).evaluate(classes).hasViolation()).isTrue();
 		assertThat(layers(ROOT).evaluate(SERVICE).hasViolation()).isFalse();
+	}
+
+	@Test
+	void noMainClassIsLongerThan250Lines() throws IOException {
+		try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+			List<String> tooLong = sources.filter((path) -> path.toString().endsWith(".java"))
+				.filter((path) -> lines(path) > 250)
+				.map((path) -> path + " (" + lines(path) + " lines)")
+				.toList();
+			assertThat(tooLong).isEmpty();
+		}
+	}
+
+	private static long lines(Path path) {
+		try (Stream<String> lines = Files.lines(path)) {
+			return lines.count();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -8,6 +8,7 @@ import dev.catalog.db.Writes;
 import dev.catalog.web.CursorCodec;
 import dev.catalog.web.JsonBodies;
 import dev.catalog.web.ProblemResponses;
+import dev.catalog.web.TestHandlerStrategies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -22,7 +23,6 @@ import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -80,11 +80,7 @@ public final class RouteSlice {
 	/** A client of the table, errors rendered by {@link ProblemResponses}. */
 	public WebTestClient client(RouterFunction<ServerResponse> routes) {
 		return WebTestClient.bindToRouterFunction(routes)
-			// not HandlerStrategies.builder(): its defaults put Spring's own status handler first
-			.handlerStrategies(HandlerStrategies.empty()
-				.codecs((codecs) -> codecs.registerDefaults(true))
-				.exceptionHandler(new ProblemResponses(JSON))
-				.build())
+			.handlerStrategies(TestHandlerStrategies.withProblemResponses())
 			.build();
 	}
 

@@ -18,6 +18,7 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -40,6 +41,8 @@ import org.springframework.web.server.WebExceptionHandler;
  * <ul>
  * <li>a body over the limit ({@link DataBufferLimitException} anywhere in the cause chain, even
  * where the framework wrapped it in a 400): 413, "Body too large";</li>
+ * <li>a malformed media type in a header (an {@code Accept} that does not parse): 400,
+ * "Malformed request";</li>
  * <li>an {@link ErrorResponse} (the catalog's exceptions in this package, and the framework's
  * {@code ResponseStatusException}s): its status, its headers ({@code Retry-After},
  * {@code WWW-Authenticate}, {@code Allow}, ...) and its {@link ProblemDetail}, except that the
@@ -117,6 +120,10 @@ public class ProblemResponses implements WebExceptionHandler {
 		if (DatabaseFailures.causedBy(failure, DataBufferLimitException.class)) {
 			return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, Problems.of(HttpStatus.CONTENT_TOO_LARGE,
 					"Body too large", "The request body is over the limit."), failure);
+		}
+		if (failure instanceof InvalidMediaTypeException malformed) {
+			return new BadRequestException("Malformed request",
+					"A media type in the request's headers is malformed: '" + malformed.getMediaType() + "'.");
 		}
 		// a status without a reason phrase (a made-up code) could not name its type: an internal error
 		if (failure instanceof ErrorResponse error && HttpStatus.resolve(error.getStatusCode().value()) != null) {

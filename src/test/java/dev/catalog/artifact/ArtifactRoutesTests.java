@@ -147,6 +147,14 @@ class ArtifactRoutesTests {
 			.containsEntry("detail", "This resource is available as [application/json].");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/v1/artifacts", "/api/v1/artifacts/" + ARTIFACT })
+	void anAcceptThatDoesNotParseIs400NotAServerError(String path) {
+		Map<String, Object> problem = problem(this.client.get().uri(path).header("Accept", "garbage").exchange(), 400);
+		assertThat(problem).containsEntry("title", "Malformed request")
+			.containsEntry("detail", "A media type in the request's headers is malformed: 'garbage'.");
+	}
+
 	@Test
 	void aNotAcceptableAcceptComesBeforeAMalformedParameter() {
 		problem(this.client.get().uri("/api/v1/artifacts?limit=0").accept(MediaType.TEXT_PLAIN).exchange(), 406);
