@@ -102,6 +102,17 @@ public final class RouteSlice {
 		return problem;
 	}
 
+	/** Checks a 422 problem that names {@code field} among its errors. */
+	public static void invalid(WebTestClient.ResponseSpec response, String field) {
+		response.expectStatus()
+			.isEqualTo(422)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status").isEqualTo(422)
+			.jsonPath("$.errors[?(@.field == '" + field + "')]").exists();
+	}
+
 	private static final class RefusingConnectionFactory implements ConnectionFactory {
 
 		private final AtomicInteger asked = new AtomicInteger();

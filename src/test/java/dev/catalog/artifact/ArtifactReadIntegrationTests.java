@@ -10,11 +10,13 @@ import java.util.UUID;
 import dev.catalog.CatalogIntegrationTest;
 import dev.catalog.Statements;
 import dev.catalog.TestCatalog;
+
+import static dev.catalog.TestClients.items;
+import static dev.catalog.TestClients.page;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -22,9 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @CatalogIntegrationTest
 class ArtifactReadIntegrationTests {
-
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-	};
 
 	@Autowired
 	WebTestClient http;
@@ -40,7 +39,7 @@ class ArtifactReadIntegrationTests {
 
 	@Test
 	void aPageOfFiftyArtifactsOverManyCollectionsIsOneStatement() {
-		EntityExchangeResult<Map<String, Object>> result = get("/api/v1/artifacts?limit=50");
+		EntityExchangeResult<Map<String, Object>> result = page(this.http, "/api/v1/artifacts?limit=50");
 
 		List<Map<String, Object>> items = items(result);
 		assertThat(items).hasSize(50);
@@ -52,7 +51,7 @@ class ArtifactReadIntegrationTests {
 
 	@Test
 	void everyListedCollectionCarriesItsExactMemberCount() {
-		List<Map<String, Object>> items = items(get("/api/v1/artifacts?limit=50"));
+		List<Map<String, Object>> items = items(page(this.http, "/api/v1/artifacts?limit=50"));
 		for (Map<String, Object> item : items) {
 			for (Map<String, Object> collection : collections(item)) {
 				long real = this.catalog.count("SELECT count(*) FROM collection_artifacts WHERE collection_id = '"
@@ -64,7 +63,7 @@ class ArtifactReadIntegrationTests {
 
 	@Test
 	void countsOnAPageAreExactAfterMembershipsChange() {
-		Map<String, Object> first = items(get("/api/v1/artifacts?limit=1")).get(0);
+		Map<String, Object> first = items(page(this.http, "/api/v1/artifacts?limit=1")).get(0);
 		Map<String, Object> collection = collections(first).get(0);
 		long before = ((Number) collection.get("artifactCount")).longValue();
 		Object collectionId = collection.get("id");
@@ -90,7 +89,7 @@ class ArtifactReadIntegrationTests {
 			.block();
 		this.catalog.changed();
 
-		Map<String, Object> after = items(get("/api/v1/artifacts?limit=1")).get(0);
+		Map<String, Object> after = items(page(this.http, "/api/v1/artifacts?limit=1")).get(0);
 		Map<String, Object> same = collections(after).stream()
 			.filter((c) -> c.get("id").equals(collectionId))
 			.findFirst()
@@ -104,7 +103,7 @@ class ArtifactReadIntegrationTests {
 		String cursor = null;
 		int pages = 0;
 		do {
-			EntityExchangeResult<Map<String, Object>> result = get(
+			EntityExchangeResult<Map<String, Object>> result = page(this.http,
 					"/api/v1/artifacts?limit=70" + ((cursor != null) ? "&cursor=" + cursor : ""));
 			assertThat(Statements.of(result)).isEqualTo(1);
 			items(result).forEach((item) -> seen.add((String) item.get("createdAt") + " " + item.get("id")));
@@ -122,38 +121,38 @@ class ArtifactReadIntegrationTests {
 
 	@Test
 	void filtersCombineTypeTagsCollectionAndName() {
-		List<Map<String, Object>> skills = items(get("/api/v1/artifacts?type=skill&limit=200"));
+		List<Map<String, Object>> skills = items(page(this.http, "/api/v1/artifacts?type=skill&limit=200"));
 		assertThat(skills).isNotEmpty().allSatisfy((item) -> assertThat(item.get("type")).isEqualTo("skill"));
 		assertThat(skills).hasSize((int) this.catalog.count("SELECT count(*) FROM artifacts WHERE type = 'skill'"));
 
-		Map<String, Object> tagged = items(get("/api/v1/artifacts?limit=200")).stream()
+		Map<String, Object> tagged = items(page(this.http, "/api/v1/artifacts?limit=200")).stream()
 			.filter((item) -> ((List<?>) item.get("tags")).size() >= 2)
 			.findFirst()
 			.orElseThrow();
 		List<Object> tags = (List<Object>) tagged.get("tags");
 		List<Map<String, Object>> both = items(
-				get("/api/v1/artifacts?limit=200&tag=" + tags.get(0) + "&tag=" + tags.get(1)));
+				page(this.http, "/api/v1/artifacts?limit=200&tag=" + tags.get(0) + "&tag=" + tags.get(1)));
 		assertThat(both).isNotEmpty()
 			.allSatisfy((item) -> assertThat((List<Object>) item.get("tags")).contains(tags.get(0), tags.get(1)));
 		assertThat(both).extracting((item) -> item.get("id")).contains(tagged.get("id"));
 
 		Object collection = collections(tagged).get(0).get("id");
-		EntityExchangeResult<Map<String, Object>> members = get("/api/v1/artifacts?limit=200&collection=" + collection);
+		EntityExchangeResult<Map<String, Object>> members = page(this.http, "/api/v1/artifacts?limit=200&collection=" + collection);
 		assertThat(Statements.of(members)).isEqualTo(1);
 		assertThat(items(members)).isNotEmpty()
 			.allSatisfy((item) -> assertThat(collections(item)).extracting((c) -> c.get("id")).contains(collection));
 
 		String name = (String) tagged.get("name");
-		assertThat(items(get("/api/v1/artifacts?q=" + name.toUpperCase())))
+		assertThat(items(page(this.http, "/api/v1/artifacts?q=" + name.toUpperCase())))
 			.extracting((item) -> item.get("name"))
 			.contains(name);
-		assertThat(items(get("/api/v1/artifacts?q=%25"))).isEmpty();
+		assertThat(items(page(this.http, "/api/v1/artifacts?q=%25"))).isEmpty();
 	}
 
 	@Test
 	void anArtifactWithItsCollectionsTagsVersionsAndMetadataIsOneStatement() {
-		Map<String, Object> first = items(get("/api/v1/artifacts?limit=1")).get(0);
-		EntityExchangeResult<Map<String, Object>> result = get("/api/v1/artifacts/" + first.get("id"));
+		Map<String, Object> first = items(page(this.http, "/api/v1/artifacts?limit=1")).get(0);
+		EntityExchangeResult<Map<String, Object>> result = page(this.http, "/api/v1/artifacts/" + first.get("id"));
 
 		assertThat(Statements.of(result)).isEqualTo(1);
 		Map<String, Object> detail = result.getResponseBody();
@@ -171,8 +170,8 @@ class ArtifactReadIntegrationTests {
 
 	@Test
 	void aCollectionsArtifactsPageIsOneStatementMostRecentlyAddedFirst() {
-		Map<String, Object> collection = collections(items(get("/api/v1/artifacts?limit=1")).get(0)).get(0);
-		EntityExchangeResult<Map<String, Object>> result = get(
+		Map<String, Object> collection = collections(items(page(this.http, "/api/v1/artifacts?limit=1")).get(0)).get(0);
+		EntityExchangeResult<Map<String, Object>> result = page(this.http,
 				"/api/v1/collections/" + collection.get("id") + "/artifacts?limit=50");
 
 		assertThat(Statements.of(result)).isEqualTo(1);
@@ -199,20 +198,13 @@ class ArtifactReadIntegrationTests {
 			.bind("id", empty)
 			.then()
 			.block();
-		EntityExchangeResult<Map<String, Object>> result = get("/api/v1/collections/" + empty + "/artifacts");
+		EntityExchangeResult<Map<String, Object>> result = page(this.http, "/api/v1/collections/" + empty + "/artifacts");
 		assertThat(items(result)).isEmpty();
 		assertThat(result.getResponseBody().get("nextCursor")).isNull();
 		assertThat(Statements.of(result)).isEqualTo(1);
 	}
 
-	private EntityExchangeResult<Map<String, Object>> get(String uri) {
-		return this.http.get().uri(uri).exchange().expectStatus().isOk().expectBody(JSON).returnResult();
-	}
 
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> items(EntityExchangeResult<Map<String, Object>> result) {
-		return (List<Map<String, Object>>) result.getResponseBody().get("items");
-	}
 
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> collections(Map<String, Object> item) {

@@ -23,6 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import static dev.catalog.RouteSlice.invalid;
 import static dev.catalog.RouteSlice.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -214,18 +215,11 @@ class ArtifactRoutesTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidNewArtifacts")
 	void invalidFieldsOfANewArtifactAre422NamingThem(String body, String field) {
-		this.client.post()
+		invalid(this.client.post()
 			.uri("/api/v1/artifacts")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(422)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.status").isEqualTo(422)
-			.jsonPath("$.errors[?(@.field == '" + field + "')]").exists();
+			.exchange(), field);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.catalog.TestCatalog;
+import dev.catalog.TestClients;
 import dev.catalog.WriteIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,7 @@ class ArtifactWriteIntegrationTests {
 	@BeforeEach
 	void reset() {
 		this.catalog.reset();
-		this.client = this.anonymous.mutate()
-			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + WriteIntegrationTest.TOKEN)
-			.build();
+		this.client = TestClients.writer(this.anonymous);
 	}
 
 	@Test

@@ -7,11 +7,13 @@ import java.util.Map;
 import dev.catalog.CatalogIntegrationTest;
 import dev.catalog.Statements;
 import dev.catalog.TestCatalog;
+
+import static dev.catalog.TestClients.items;
+import static dev.catalog.TestClients.page;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -34,7 +36,7 @@ class CollectionReadIntegrationTests {
 
 	@Test
 	void aPageOfCollectionsWithTheirCountsIsOneStatement() {
-		EntityExchangeResult<Map<String, Object>> result = get("/api/v1/collections?limit=50");
+		EntityExchangeResult<Map<String, Object>> result = page(this.http, "/api/v1/collections?limit=50");
 		assertThat(Statements.of(result)).isEqualTo(1);
 		List<Map<String, Object>> items = items(result);
 		assertThat(items).hasSize(45);
@@ -50,7 +52,7 @@ class CollectionReadIntegrationTests {
 		List<Object> ids = new ArrayList<>();
 		String cursor = null;
 		do {
-			EntityExchangeResult<Map<String, Object>> result = get(
+			EntityExchangeResult<Map<String, Object>> result = page(this.http,
 					"/api/v1/collections?limit=10" + ((cursor != null) ? "&cursor=" + cursor : ""));
 			items(result).forEach((item) -> ids.add(item.get("id")));
 			cursor = (String) result.getResponseBody().get("nextCursor");
@@ -61,26 +63,12 @@ class CollectionReadIntegrationTests {
 
 	@Test
 	void aCollectionWithItsCountIsOneStatement() {
-		Map<String, Object> first = items(get("/api/v1/collections?limit=1")).get(0);
-		EntityExchangeResult<Map<String, Object>> result = get("/api/v1/collections/" + first.get("id"));
+		Map<String, Object> first = items(page(this.http, "/api/v1/collections?limit=1")).get(0);
+		EntityExchangeResult<Map<String, Object>> result = page(this.http, "/api/v1/collections/" + first.get("id"));
 		assertThat(Statements.of(result)).isEqualTo(1);
 		assertThat(result.getResponseBody()).isEqualTo(first);
 	}
 
-	private EntityExchangeResult<Map<String, Object>> get(String uri) {
-		return this.http.get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult();
-	}
 
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> items(EntityExchangeResult<Map<String, Object>> result) {
-		return (List<Map<String, Object>>) result.getResponseBody().get("items");
-	}
 
 }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.catalog.TestCatalog;
+import dev.catalog.TestClients;
 import dev.catalog.WriteIntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,9 +45,7 @@ class CollectionWriteIntegrationTests {
 	@BeforeEach
 	void reset() {
 		this.catalog.reset();
-		this.client = this.anonymous.mutate()
-			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + WriteIntegrationTest.TOKEN)
-			.build();
+		this.client = TestClients.writer(this.anonymous);
 	}
 
 	@Test
