@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.catalog.web.BadRequestException;
 import dev.catalog.web.Ids;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The filters of an artifact list, validated and normalised: tags sorted and distinct, so
@@ -16,7 +17,7 @@ import dev.catalog.web.Ids;
  * @param collection only members of this collection, or {@code null}
  * @param q only artifacts whose name contains this, case-insensitively, or {@code null}
  */
-public record ArtifactFilter(String type, List<String> tags, UUID collection, String q) {
+public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable UUID collection, @Nullable String q) {
 
 	static final int MAX_TAGS = 10;
 
@@ -30,7 +31,8 @@ public record ArtifactFilter(String type, List<String> tags, UUID collection, St
 	 * Parses the raw query parameters.
 	 * @throws BadRequestException naming the parameter that cannot be used
 	 */
-	public static ArtifactFilter parse(String type, List<String> tags, String collection, String q) {
+	public static ArtifactFilter parse(@Nullable String type, @Nullable List<String> tags, @Nullable String collection,
+			@Nullable String q) {
 		if (type != null && ArtifactType.of(type) == null) {
 			throw new BadRequestException("Invalid parameter",
 					"type must be one of " + ArtifactType.NAMES + ", not '" + type + "'.");

@@ -11,6 +11,7 @@ import dev.catalog.web.NotFoundException;
 import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import org.jspecify.annotations.Nullable;
 import org.springdoc.core.fn.builders.operation.Builder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,8 +58,7 @@ public class ArtifactLists {
 	}
 
 	/** What one list request asks for: which list, filtered how, from where, how much. */
-	private record ListRequest(String list, ArtifactFilter filter, PageRequest page,
-			ArtifactStream.PageSource source) {
+	private record ListRequest(String list, ArtifactFilter filter, PageRequest page, ArtifactStream.PageSource source) {
 
 	}
 
@@ -156,12 +156,12 @@ public class ArtifactLists {
 			.body(events, ServerSentEvent.class);
 	}
 
-	private Flux<ArtifactSummary> items(ListRequest list, Cursor after) {
+	private Flux<ArtifactSummary> items(ListRequest list, @Nullable Cursor after) {
 		long max = list.page().limited() ? list.page().limit() : Long.MAX_VALUE;
 		return ArtifactStream.of(list.source(), after, max, this.chunkSize);
 	}
 
-	private Cursor decode(ListRequest list, String cursor) {
+	private @Nullable Cursor decode(ListRequest list, @Nullable String cursor) {
 		return (cursor != null) ? this.cursors.decode(list.list(), cursor) : null;
 	}
 
@@ -243,7 +243,7 @@ public class ArtifactLists {
 	}
 
 	/** The shape of {@code Page<ArtifactSummary>}, named for the OpenAPI document. */
-	record ArtifactPage(List<ArtifactSummary> items, String nextCursor) {
+	record ArtifactPage(List<ArtifactSummary> items, @Nullable String nextCursor) {
 
 	}
 

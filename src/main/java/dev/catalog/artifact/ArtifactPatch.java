@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Schema(name = "ArtifactPatch", description = """
 		JSON merge patch (RFC 7396): absent members stay, null removes (description, tags, metadata \
 		back to empty; name and type cannot be removed), metadata merges recursively""")
-record ArtifactPatch(String name, String type, String description, List<String> tags,
-		@Schema(type = "object") String metadataPatch, @Schema(hidden = true) boolean resetMetadata) {
+record ArtifactPatch(@Nullable String name, @Nullable String type, @Nullable String description,
+		@Nullable List<String> tags, @Schema(type = "object") @Nullable String metadataPatch,
+		@Schema(hidden = true) boolean resetMetadata) {
 
 	static ArtifactPatch from(JsonNode body, JsonMapper json) {
 		JsonFields fields = JsonFields.of(body, NewArtifact.FIELDS);

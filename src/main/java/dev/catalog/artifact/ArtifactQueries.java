@@ -12,6 +12,7 @@ import java.util.UUID;
 import dev.catalog.web.Cursor;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -123,7 +124,7 @@ public class ArtifactQueries {
 	/**
 	 * Up to {@code limit} artifacts, newest first, after the given position.
 	 */
-	public Flux<ArtifactSummary> page(ArtifactFilter filter, Cursor after, int limit) {
+	public Flux<ArtifactSummary> page(ArtifactFilter filter, @Nullable Cursor after, int limit) {
 		Map<String, Object> binds = new LinkedHashMap<>();
 		String sql;
 		if (filter.collection() != null) {
@@ -143,7 +144,8 @@ public class ArtifactQueries {
 	 * Up to {@code limit} members of a collection, most recently added first, after the given
 	 * position; an empty {@code Mono} if there is no such collection.
 	 */
-	public Mono<List<ArtifactSummary>> membersPage(UUID collection, ArtifactFilter filter, Cursor after, int limit) {
+	public Mono<List<ArtifactSummary>> membersPage(UUID collection, ArtifactFilter filter, @Nullable Cursor after,
+			int limit) {
 		Map<String, Object> binds = new LinkedHashMap<>();
 		String where = where(filter, after, "(ca.added_at, ca.artifact_id)", binds);
 		return bind(this.database.sql(MEMBER_PAGE.formatted(where)), binds).bind("collection", collection)
@@ -160,7 +162,8 @@ public class ArtifactQueries {
 		return this.database.sql(DETAIL).bind("id", id).map(ArtifactQueries::detail).one();
 	}
 
-	private static String where(ArtifactFilter filter, Cursor after, String position, Map<String, Object> binds) {
+	private static String where(ArtifactFilter filter, @Nullable Cursor after, String position,
+			Map<String, Object> binds) {
 		List<String> conditions = new ArrayList<>();
 		if (filter.type() != null) {
 			conditions.add("a.type = :type");

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 import dev.catalog.web.Cursor;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -26,7 +27,7 @@ final class ArtifactStream {
 	@FunctionalInterface
 	interface PageSource {
 
-		Mono<List<ArtifactSummary>> fetch(Cursor after, int limit);
+		Mono<List<ArtifactSummary>> fetch(@Nullable Cursor after, int limit);
 
 	}
 
@@ -38,7 +39,7 @@ final class ArtifactStream {
 	 * @param max the most items to emit ({@link Long#MAX_VALUE} for all)
 	 * @param chunkSize items per statement
 	 */
-	static Flux<ArtifactSummary> of(PageSource source, Cursor after, long max, int chunkSize) {
+	static Flux<ArtifactSummary> of(PageSource source, @Nullable Cursor after, long max, int chunkSize) {
 		return Flux.create((sink) -> new Pump(sink, source, after, max, chunkSize).start());
 	}
 
@@ -53,7 +54,7 @@ final class ArtifactStream {
 
 		private final ArrayDeque<ArtifactSummary> buffer = new ArrayDeque<>();
 
-		private Cursor after;
+		private @Nullable Cursor after;
 
 		private long remaining;
 
@@ -61,7 +62,7 @@ final class ArtifactStream {
 
 		private boolean reading;
 
-		private Disposable read;
+		private @Nullable Disposable read;
 
 		/**
 		 * Items the subscriber asked for and has not been sent. Counted here rather than read
@@ -70,7 +71,7 @@ final class ArtifactStream {
 		 */
 		private long demand;
 
-		Pump(FluxSink<ArtifactSummary> sink, PageSource source, Cursor after, long max, int chunkSize) {
+		Pump(FluxSink<ArtifactSummary> sink, PageSource source, @Nullable Cursor after, long max, int chunkSize) {
 			this.sink = sink;
 			this.source = source;
 			this.after = after;

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /** The kinds of artifact the catalog holds; the database enforces the same list. */
 public enum ArtifactType {
 
@@ -17,7 +19,7 @@ public enum ArtifactType {
 	}
 
 	/** @return the type with this name, or {@code null} */
-	public static ArtifactType of(String value) {
+	public static @Nullable ArtifactType of(String value) {
 		for (ArtifactType type : values()) {
 			if (type.value().equals(value)) {
 				return type;

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,7 +44,7 @@ record NewArtifact(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLengt
 				(metadata != null) ? json.writeValueAsString(metadata) : "{}");
 	}
 
-	static String type(JsonFields fields, boolean required) {
+	static @Nullable String type(JsonFields fields, boolean required) {
 		String type = fields.string("type", required, 1, 20, true);
 		if (type != null && ArtifactType.of(type) == null) {
 			fields.error("type", "must be one of " + ArtifactType.NAMES + ", not '" + type + "'");

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,7 +16,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Schema(name = "NewVersion", description = "A version to add; releasedAt defaults to now")
 record NewVersion(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 100) String version,
-		Instant releasedAt) {
+		@Nullable Instant releasedAt) {
 
 	static final Set<String> FIELDS = Set.of("version", "releasedAt");
 

@@ -15,4 +15,7 @@
  * {@link dev.catalog.artifact.ArtifactQueries} and the answer records are public for the
  * benchmark. This package uses no other feature.
  */
+@NullMarked
 package dev.catalog.artifact;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import dev.catalog.web.Digests;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One cached answer as it lives in Redis: a small fixed header (format, generation, times, load
@@ -65,7 +66,7 @@ record CacheEntry(long generation, long createdAt, long freshUntil, long staleUn
 	}
 
 	/** The entry stored in {@code data}, or {@code null} if it is not an entry of this format. */
-	static CacheEntry decode(byte[] data) {
+	static @Nullable CacheEntry decode(byte @Nullable [] data) {
 		if (data == null || data.length < FIXED_HEADER) {
 			return null;
 		}

@@ -1,5 +1,7 @@
 package dev.catalog.cache;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * When a cached entry is served, refreshed or loaded again: pure functions of the entry's times
  * (set once, when it was loaded, see {@link CacheEntry#create}), the time now and, for early
@@ -23,7 +25,7 @@ record CachePolicy(double earlyRefreshBeta) {
 	 * @param random uniform in (0, 1], drawn per request: the chance of an early refresh grows
 	 * as {@code freshUntil} nears and with the time the entry took to load
 	 */
-	Freshness decide(CacheEntry entry, long now, double random) {
+	Freshness decide(@Nullable CacheEntry entry, long now, double random) {
 		if (entry == null) {
 			return Freshness.EXPIRED;
 		}
@@ -37,7 +39,7 @@ record CachePolicy(double earlyRefreshBeta) {
 	 * Whether {@code entry} may answer at {@code now} when loading it again failed because
 	 * PostgreSQL is down or overloaded (stale-if-error).
 	 */
-	boolean servesOnError(CacheEntry entry, long now) {
+	boolean servesOnError(@Nullable CacheEntry entry, long now) {
 		return entry != null && now < entry.errorUntil();
 	}
 

@@ -14,6 +14,7 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -75,10 +76,10 @@ class CacheStore {
 	}
 
 	/** What Redis holds for a key: the current generation and the entry, if any. */
-	record Lookup(long generation, CacheEntry entry, boolean locked) {
+	record Lookup(long generation, @Nullable CacheEntry entry, boolean locked) {
 
 		/** The entry if it belongs to the current generation. */
-		CacheEntry current() {
+		@Nullable CacheEntry current() {
 			return (this.entry != null && this.entry.generation() == this.generation) ? this.entry : null;
 		}
 

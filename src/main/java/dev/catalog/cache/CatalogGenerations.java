@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.catalog.db.CatalogChanges;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -60,9 +61,9 @@ class CatalogGenerations implements CatalogChanges {
 
 	private final AtomicBoolean retrying = new AtomicBoolean();
 
-	private Mono<Void> syncing;
+	private @Nullable Mono<Void> syncing;
 
-	private volatile Disposable retry;
+	private volatile @Nullable Disposable retry;
 
 	/**
 	 * @param sync marked by whoever notices that Redis may have missed a change (the store on a

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 import dev.catalog.cache.Served.Source;
 import dev.catalog.web.ServiceUnavailableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -86,7 +87,7 @@ class SwrLoader {
 	 * refresh that is due; or {@link Source#MISS}: the answer must be {@link #load loaded}.
 	 * Returns no {@link Served}, so that a hit allocates nothing for its outcome.
 	 */
-	Source cached(String key, CacheEntry entry, long now, Mono<byte[]> render) {
+	Source cached(String key, @Nullable CacheEntry entry, long now, Mono<byte[]> render) {
 		switch (this.policy.decide(entry, now, 1.0 - ThreadLocalRandom.current().nextDouble())) {
 			case REFRESH_EARLY:
 				refresh(key, entry, render);

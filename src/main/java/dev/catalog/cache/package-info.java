@@ -14,4 +14,7 @@
  * command timeout, and not at all while the circuit breaker is open, answering from PostgreSQL
  * instead. Design and limits: {@code docs/design/cache.md}.
  */
+@NullMarked
 package dev.catalog.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package dev.catalog.collection;
 
 import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -12,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param description the new description, or {@code null} to keep it
  */
 @Schema(name = "CollectionPatch", description = "JSON merge patch (RFC 7396) of name and description")
-record CollectionPatch(String name, String description) {
+record CollectionPatch(@Nullable String name, @Nullable String description) {
 
 	static CollectionPatch from(JsonNode body) {
 		JsonFields fields = JsonFields.of(body, NewCollection.FIELDS);

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.catalog.web.Cursor;
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,7 +38,7 @@ public class CollectionQueries {
 	}
 
 	/** Up to {@code limit} collections, newest first, after the given position. */
-	public Flux<CollectionSummary> page(Cursor after, int limit) {
+	public Flux<CollectionSummary> page(@Nullable Cursor after, int limit) {
 		if (after == null) {
 			return this.database.sql(PAGE.formatted("true")).bind("limit", limit).map(CollectionQueries::summary).all();
 		}

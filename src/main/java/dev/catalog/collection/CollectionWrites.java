@@ -11,6 +11,7 @@ import dev.catalog.db.SetClause;
 import dev.catalog.web.ConflictException;
 import dev.catalog.web.NotFoundException;
 import dev.catalog.web.UnprocessableException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -196,7 +197,7 @@ class CollectionWrites {
 			});
 	}
 
-	private record Locked(Long artifactCount, UUID[] unknown) {
+	private record Locked(@Nullable Long artifactCount, UUID[] unknown) {
 
 	}
 

@@ -9,6 +9,7 @@ import java.util.UUID;
 import dev.catalog.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +63,7 @@ record MembershipBatch(@ArraySchema(schema = @Schema(format = "uuid")) List<UUID
 	}
 
 	/** Absent, null or a valid list: not already refused for its own sake. */
-	private static boolean readable(JsonFields fields, String field, List<UUID> ids) {
+	private static boolean readable(JsonFields fields, String field, @Nullable List<UUID> ids) {
 		return ids != null || !fields.present(field) || fields.isNull(field);
 	}
 

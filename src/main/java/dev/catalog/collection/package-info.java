@@ -13,4 +13,7 @@
  * membership writes, and served by {@link dev.catalog.artifact.ArtifactLists}: this package
  * depends on {@code artifact}, never the other way round. No other package uses this one.
  */
+@NullMarked
 package dev.catalog.collection;
+
+import org.jspecify.annotations.NullMarked;

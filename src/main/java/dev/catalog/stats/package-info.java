@@ -7,4 +7,7 @@
  * dev.catalog.stats.StatsConfiguration} builds it and registers the totals for cache warm-up.
  * Uses {@code artifact} for the artifact types; no other package uses this one.
  */
+@NullMarked
 package dev.catalog.stats;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package dev.catalog.web;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -46,7 +47,7 @@ class ApiTokenWebFilter implements WebFilter, Ordered {
 		return (refusal != null) ? Mono.error(new UnauthorizedException(refusal)) : chain.filter(exchange);
 	}
 
-	private String refusal(String authorization) {
+	private @Nullable String refusal(@Nullable String authorization) {
 		if (!this.tokens.configured()) {
 			return "Writes are disabled: no API token is configured (catalog.api-tokens).";
 		}

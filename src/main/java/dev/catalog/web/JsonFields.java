@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -85,7 +86,7 @@ public final class JsonFields {
 	 * null, or invalid (the problem is recorded).
 	 * @param line whether it must be a single line: no control characters, not blank
 	 */
-	public String string(String field, boolean required, int min, int max, boolean line) {
+	public @Nullable String string(String field, boolean required, int min, int max, boolean line) {
 		JsonNode value = this.object.get(field);
 		if (value == null || value.isNull()) {
 			if (required) {
@@ -109,7 +110,7 @@ public final class JsonFields {
 	 * An array of distinct strings (duplicates are dropped, order is kept); {@code null} if
 	 * absent, JSON null or invalid.
 	 */
-	public List<String> strings(String field, int maxItems, int maxLength) {
+	public @Nullable List<String> strings(String field, int maxItems, int maxLength) {
 		JsonNode value = this.object.get(field);
 		if (value == null || value.isNull()) {
 			return null;
@@ -143,7 +144,7 @@ public final class JsonFields {
 	 * An array of artifact ids: UUID strings, none twice; {@code null} if absent or JSON null,
 	 * and also if invalid (the problems are recorded).
 	 */
-	public List<UUID> ids(String field) {
+	public @Nullable List<UUID> ids(String field) {
 		JsonNode value = this.object.get(field);
 		if (value == null || value.isNull()) {
 			return null;
@@ -174,7 +175,7 @@ public final class JsonFields {
 	}
 
 	/** A JSON object member, checked to be storable; {@code null} if absent, JSON null or invalid. */
-	public JsonNode object(String field) {
+	public @Nullable JsonNode object(String field) {
 		JsonNode value = this.object.get(field);
 		if (value == null || value.isNull()) {
 			return null;
@@ -189,7 +190,7 @@ public final class JsonFields {
 	}
 
 	/** An ISO-8601 time with an offset; {@code null} if absent, JSON null or invalid. */
-	public Instant instant(String field) {
+	public @Nullable Instant instant(String field) {
 		JsonNode value = this.object.get(field);
 		if (value == null || value.isNull()) {
 			return null;
@@ -211,7 +212,7 @@ public final class JsonFields {
 		return null;
 	}
 
-	private static UUID uuid(String text) {
+	private static @Nullable UUID uuid(String text) {
 		try {
 			return (text.length() == 36) ? UUID.fromString(text) : null;
 		}

@@ -3,6 +3,8 @@ package dev.catalog.web;
 import java.util.List;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One page of a list.
  * <p>
@@ -13,7 +15,7 @@ import java.util.function.Function;
  * @param items the page's items, in the list's order
  * @param nextCursor where the next page starts, or {@code null} on the last page
  */
-public record Page<T>(List<T> items, String nextCursor) {
+public record Page<T>(List<T> items, @Nullable String nextCursor) {
 
 	/** How many rows to read for a page of {@code limit} items: one more. */
 	public static int rowsToRead(int limit) {

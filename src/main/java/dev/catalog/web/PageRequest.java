@@ -2,6 +2,8 @@ package dev.catalog.web;
 
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
@@ -11,7 +13,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  * @param limited whether the client asked for a limit (a stream without one sends everything)
  * @param cursor the raw cursor, or {@code null} for the first page
  */
-public record PageRequest(int limit, boolean limited, String cursor) {
+public record PageRequest(int limit, boolean limited, @Nullable String cursor) {
 
 	public static final int DEFAULT_LIMIT = 50;
 

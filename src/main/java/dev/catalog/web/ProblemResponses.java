@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.catalog.db.DatabaseFailures;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -141,12 +142,12 @@ public class ProblemResponses implements WebExceptionHandler {
 	 * A new map rather than the problem itself: an exception may answer several requests (a
 	 * shared load that failed), and each answer has its own {@code instance}.
 	 */
-	private static Map<String, Object> body(ErrorResponse error, HttpStatus status, String path) {
+	private static Map<String, @Nullable Object> body(ErrorResponse error, HttpStatus status, String path) {
 		ProblemDetail problem = error.getBody();
 		Wording<?> wording = FRAMEWORK.stream().filter((row) -> row.type().isInstance(error)).findFirst().orElse(null);
 		String title = (wording != null) ? wording.title(error) : problem.getTitle();
 		String detail = (wording != null) ? wording.detail(error) : problem.getDetail();
-		Map<String, Object> body = new LinkedHashMap<>();
+		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		URI type = problem.getType();
 		body.put("type", (type != null && !BLANK.equals(type)) ? type.toString() : Problems.type(status).toString());
 		body.put("title", title);
@@ -164,13 +165,14 @@ public class ProblemResponses implements WebExceptionHandler {
 	}
 
 	/** How this service words one kind of framework error. */
-	private record Wording<T>(Class<T> type, Function<T, String> titleOf, Function<T, String> detailOf) {
+	private record Wording<T>(Class<T> type, Function<T, @Nullable String> titleOf,
+			Function<T, @Nullable String> detailOf) {
 
-		String title(Object error) {
+		@Nullable String title(Object error) {
 			return this.titleOf.apply(this.type.cast(error));
 		}
 
-		String detail(Object error) {
+		@Nullable String detail(Object error) {
 			return this.detailOf.apply(this.type.cast(error));
 		}
 

@@ -2,6 +2,8 @@ package dev.catalog.web;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -14,7 +16,7 @@ import org.springframework.web.ErrorResponseException;
  */
 public class ServiceUnavailableException extends ErrorResponseException {
 
-	public ServiceUnavailableException(String detail, Duration retryAfter, Throwable cause) {
+	public ServiceUnavailableException(String detail, Duration retryAfter, @Nullable Throwable cause) {
 		super(HttpStatus.SERVICE_UNAVAILABLE,
 				Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail), cause);
 		getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));

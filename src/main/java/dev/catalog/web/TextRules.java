@@ -1,5 +1,7 @@
 package dev.catalog.web;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -20,7 +22,7 @@ final class TextRules {
 	 * @param max the most code points
 	 * @param line whether it must be a single line
 	 */
-	static String problem(String text, int min, int max, boolean line) {
+	static @Nullable String problem(String text, int min, int max, boolean line) {
 		int length = 0;
 		for (int i = 0; i < text.length();) {
 			int codePoint = text.codePointAt(i);

@@ -4,4 +4,7 @@
  * shedding, the server's event loops, the 406 every route table ends with
  * ({@link dev.catalog.web.Representations}), and the OpenAPI pieces the routes share.
  */
+@NullMarked
 package dev.catalog.web;
+
+import org.jspecify.annotations.NullMarked;
