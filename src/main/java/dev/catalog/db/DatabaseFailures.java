@@ -41,7 +41,8 @@ public final class DatabaseFailures {
 	/** Whether PostgreSQL aborted the transaction as a deadlock victim or a serialization failure. */
 	public static boolean isRetryable(Throwable failure) {
 		return anyCause(failure,
-				(cause) -> cause instanceof R2dbcException database && RETRYABLE.contains(database.getSqlState()));
+				(cause) -> cause instanceof R2dbcException database && database.getSqlState() != null
+						&& RETRYABLE.contains(database.getSqlState()));
 	}
 
 	/** Whether {@code failure} or anything in its cause chain is a {@code type}. */

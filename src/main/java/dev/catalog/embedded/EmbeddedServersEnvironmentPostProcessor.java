@@ -89,10 +89,14 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
 	static String jdbcUrl(String r2dbcUrl) {
 		String withoutScheme = r2dbcUrl.replaceFirst("^r2dbcs?:(pool:)?", "");
 		URI uri = URI.create(withoutScheme);
-		StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
-		if (uri.getPort() != -1) {
-			jdbc.append(':').append(uri.getPort());
+		// the authority rather than getHost(), which is null for names URI finds invalid, such as
+		// the underscores of Compose service names
+		String authority = uri.getRawAuthority();
+		if (authority == null || authority.isEmpty()) {
+			throw new IllegalArgumentException("spring.r2dbc.url names no host: " + r2dbcUrl);
 		}
+		StringBuilder jdbc = new StringBuilder("jdbc:postgresql://")
+			.append(authority.substring(authority.lastIndexOf('@') + 1));
 		jdbc.append(uri.getPath() == null || uri.getPath().isEmpty() ? "/postgres" : uri.getPath());
 		if (uri.getQuery() != null && uri.getQuery().contains("sslmode=")) {
 			for (String option : uri.getQuery().split("&")) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.catalog.db.DatabaseFailures;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +41,8 @@ class WebConfiguration {
 		String secret = database.sql("SELECT value FROM catalog_settings WHERE name = 'cursor-secret'")
 			.map((row) -> row.get("value", String.class))
 			.one()
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException(
+					"catalog_settings holds no cursor-secret: the migrations have not run on this database")))
 			// the first connection of a cold JVM on a busy machine can take longer than the
 			// pool's acquire timeout (sized for requests, not for start-up): try again
 			.retryWhen(Retry.backoff(8, Duration.ofMillis(250)).filter(DatabaseFailures::isOutage))

@@ -25,4 +25,10 @@ class EmbeddedServersEnvironmentPostProcessorTests {
 			.isEqualTo("jdbc:postgresql://db/postgres");
 	}
 
+	@Test
+	void liquibaseUrlKeepsHostNamesWithUnderscores() {
+		assertThat(EmbeddedServersEnvironmentPostProcessor.jdbcUrl("r2dbc:postgresql://app@catalog_db:5432/catalog"))
+			.isEqualTo("jdbc:postgresql://catalog_db:5432/catalog");
+	}
+
 }
