@@ -42,8 +42,9 @@ class InFlightLimitWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// before statement accounting and everything else: a shed request costs nothing
-		return Ordered.HIGHEST_PRECEDENCE;
+		// after Vary only, which is header work, so that a shed answer says what it varies on;
+		// before statement accounting and everything else: a shed request costs nothing more
+		return Ordered.HIGHEST_PRECEDENCE + 2;
 	}
 
 	@Override
