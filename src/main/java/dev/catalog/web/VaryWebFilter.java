@@ -25,8 +25,8 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * Added here, once, as the answer is committed, rather than by each handler: so 200s, 304s,
  * streams and problems carry it alike, those refused before any route too (a shed request's
- * 503). Names already there are kept, each
- * name once, whatever its case, in one header line; {@code Vary: *} is left alone.
+ * 503, a refused preflight's 403). Names already there (the CORS processor's) are kept, each
+ * once whatever its case, all in one header line; {@code Vary: *} is left alone.
  */
 class VaryWebFilter implements WebFilter, Ordered {
 
@@ -34,7 +34,7 @@ class VaryWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// first of all: whatever refuses a request later (the in-flight limit) answers with it
+		// first of all: whatever refuses a request later (CORS, the in-flight limit) answers with it
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
 

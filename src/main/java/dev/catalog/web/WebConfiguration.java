@@ -36,6 +36,11 @@ class WebConfiguration {
 		return new VaryWebFilter();
 	}
 
+	@Bean
+	CrossOriginWebFilter crossOriginWebFilter(CorsProperties properties) {
+		return new CrossOriginWebFilter(properties);
+	}
+
 	/**
 	 * The signing key lives in the database (written once by a migration) so that every
 	 * instance signs and accepts the same cursors. Read once, at start-up, after the migrations.
