@@ -1,6 +1,8 @@
 package dev.catalog;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.catalog.db.CatalogChanges;
 import dev.catalog.cache.RedisConnection;
@@ -67,6 +69,25 @@ public class TestCatalog {
 	/** How many keys Redis holds. */
 	public Long redisKeys() {
 		return this.redis.execute((commands) -> commands.dbsize()).block(TIMEOUT);
+	}
+
+	/**
+	 * How many times Redis has run each command (by name, as {@code INFO commandstats} names
+	 * it), the {@code INFO} that asks left out: two readings differ by exactly what the service
+	 * sent Redis between them.
+	 */
+	public Map<String, Long> redisCommands() {
+		String stats = this.redis.execute((commands) -> commands.info("commandstats")).block(TIMEOUT);
+		Map<String, Long> calls = new TreeMap<>();
+		for (String line : stats.split("\r?\n")) {
+			// cmdstat_get:calls=12,usec=40,usec_per_call=3.33,...
+			if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+				String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+				String count = line.substring(line.indexOf("calls=") + "calls=".length());
+				calls.put(name, Long.parseLong(count.substring(0, count.indexOf(','))));
+			}
+		}
+		return calls;
 	}
 
 	public DatabaseClient database() {

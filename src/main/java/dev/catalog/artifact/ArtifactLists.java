@@ -10,6 +10,7 @@ import dev.catalog.web.Ids;
 import dev.catalog.web.NotFoundException;
 import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
+import dev.catalog.web.StreamRequest;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.fn.builders.operation.Builder;
@@ -57,8 +58,8 @@ public class ArtifactLists {
 		this.chunkSize = stream.chunkSize();
 	}
 
-	/** What one list request asks for: which list, filtered how, from where, how much. */
-	private record ListRequest(String list, ArtifactFilter filter, PageRequest page, ArtifactStream.PageSource source) {
+	/** Which list one request asks for, filtered how; its paging depends on the representation. */
+	private record ListRequest(String list, ArtifactFilter filter, ArtifactStream.PageSource source) {
 
 	}
 
@@ -69,7 +70,7 @@ public class ArtifactLists {
 
 	/** All artifacts, newest first, one JSON object per line. */
 	Mono<ServerResponse> artifactsStream(ServerRequest request) {
-		return Mono.fromCallable(() -> artifactsList(request)).flatMap(this::ndjson);
+		return Mono.fromCallable(() -> artifactsList(request)).flatMap((list) -> ndjson(request, list));
 	}
 
 	/** All artifacts, newest first, one event each, resumable with {@code Last-Event-ID}. */
@@ -90,7 +91,7 @@ public class ArtifactLists {
 	 * line; empty if there is no such collection (the stream has started before that is known).
 	 */
 	public Mono<ServerResponse> membersStream(ServerRequest request) {
-		return Mono.fromCallable(() -> membersList(request, false)).flatMap(this::ndjson);
+		return Mono.fromCallable(() -> membersList(request, false)).flatMap((list) -> ndjson(request, list));
 	}
 
 	/**
@@ -103,7 +104,7 @@ public class ArtifactLists {
 
 	private ListRequest artifactsList(ServerRequest request) {
 		ArtifactFilter filter = filter(request);
-		return new ListRequest("artifacts?" + filter.canonical(), filter, PageRequest.of(request),
+		return new ListRequest("artifacts?" + filter.canonical(), filter,
 				(after, limit) -> this.queries.page(filter, after, limit).collectList());
 	}
 
@@ -118,8 +119,7 @@ public class ArtifactLists {
 			.membersPage(collection, filter, after, limit)
 			.switchIfEmpty(missingIs404 ? Mono.error(() -> new NotFoundException("collection", collection))
 					: Mono.just(List.of()));
-		return new ListRequest("collections/" + collection + "/artifacts?" + filter.canonical(), filter,
-				PageRequest.of(request), source);
+		return new ListRequest("collections/" + collection + "/artifacts?" + filter.canonical(), filter, source);
 	}
 
 	private static ArtifactFilter filter(ServerRequest request) {
@@ -128,23 +128,27 @@ public class ArtifactLists {
 	}
 
 	private Mono<ServerResponse> page(ServerRequest request, ListRequest list) {
-		Cursor after = decode(list, list.page().cursor());
-		int limit = list.page().limit();
-		String key = list.list() + "limit=" + limit + "&cursor=" + ((after != null) ? list.page().cursor() : "");
+		PageRequest page = PageRequest.of(request);
+		Cursor after = decode(list, page.cursor());
+		int limit = page.limit();
+		String key = list.list() + "limit=" + limit + "&cursor=" + ((after != null) ? page.cursor() : "");
 		return this.cache.json(request, key, () -> list.source()
 			.fetch(after, Page.rowsToRead(limit))
 			.map((rows) -> Page.of(rows, limit, (last) -> this.cursors.encode(list.list(), cursorOf(last)))));
 	}
 
-	private Mono<ServerResponse> ndjson(ListRequest list) {
-		Flux<ArtifactSummary> items = items(list, decode(list, list.page().cursor()));
+	private Mono<ServerResponse> ndjson(ServerRequest request, ListRequest list) {
+		StreamRequest stream = StreamRequest.of(request);
+		Flux<ArtifactSummary> items = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
+				this.chunkSize);
 		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).body(items, ArtifactSummary.class);
 	}
 
 	private Mono<ServerResponse> sse(ServerRequest request, ListRequest list) {
+		StreamRequest stream = StreamRequest.of(request);
 		String resumeFrom = request.headers().firstHeader("Last-Event-ID");
-		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : list.page().cursor());
-		Flux<ServerSentEvent<Object>> events = items(list, after)
+		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : stream.cursor());
+		Flux<ServerSentEvent<Object>> events = ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
 			.map((artifact) -> ServerSentEvent.<Object>builder(artifact)
 				.event("artifact")
 				.id(this.cursors.encode(list.list(), cursorOf(artifact)))
@@ -154,11 +158,6 @@ public class ArtifactLists {
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.header("X-Accel-Buffering", "no")
 			.body(events, ServerSentEvent.class);
-	}
-
-	private Flux<ArtifactSummary> items(ListRequest list, @Nullable Cursor after) {
-		long max = list.page().limited() ? list.page().limit() : Long.MAX_VALUE;
-		return ArtifactStream.of(list.source(), after, max, this.chunkSize);
 	}
 
 	private @Nullable Cursor decode(ListRequest list, @Nullable String cursor) {
@@ -210,7 +209,7 @@ public class ArtifactLists {
 		operation
 			.parameter(parameterBuilder().in(ParameterIn.QUERY)
 				.name("limit")
-				.description("Page size, 1 to 200 (default 50); for a stream, the most artifacts to send")
+				.description("Page size, 1 to 200 (default 50); for a stream, the most artifacts to send, no upper bound")
 				.schema(schemaBuilder().type("integer")))
 			.parameter(parameterBuilder().in(ParameterIn.QUERY)
 				.name("cursor")

@@ -42,8 +42,10 @@ class InFlightLimitWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// before statement accounting and everything else: a shed request costs nothing
-		return Ordered.HIGHEST_PRECEDENCE;
+		// after Vary and CORS only, which are header work, so that a shed answer says what it
+		// varies on and a page of another origin can read it (and its Retry-After); before
+		// statement accounting and everything else: a shed request costs nothing more
+		return Ordered.HIGHEST_PRECEDENCE + 2;
 	}
 
 	@Override

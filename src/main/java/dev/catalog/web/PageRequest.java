@@ -7,13 +7,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
- * The paging parameters of a list request.
+ * The paging parameters of a request for a JSON page of a list (a stream's are a
+ * {@link StreamRequest}).
  *
- * @param limit the page size, 1 to {@value #MAX_LIMIT}; for a stream, how many items to send
- * @param limited whether the client asked for a limit (a stream without one sends everything)
+ * @param limit the page size, 1 to {@value #MAX_LIMIT}
  * @param cursor the raw cursor, or {@code null} for the first page
  */
-public record PageRequest(int limit, boolean limited, @Nullable String cursor) {
+public record PageRequest(int limit, @Nullable String cursor) {
 
 	public static final int DEFAULT_LIMIT = 50;
 
@@ -37,11 +37,19 @@ public record PageRequest(int limit, boolean limited, @Nullable String cursor) {
 				throw invalidLimit(rawLimit.get());
 			}
 		}
+		return new PageRequest(limit, cursor(request));
+	}
+
+	/**
+	 * The {@code cursor} parameter, or {@code null} without one.
+	 * @throws BadRequestException if it is there but empty
+	 */
+	static @Nullable String cursor(ServerRequest request) {
 		String cursor = request.queryParam("cursor").orElse(null);
 		if (cursor != null && cursor.isBlank()) {
 			throw new BadRequestException("Invalid cursor", "cursor must not be empty.");
 		}
-		return new PageRequest(limit, rawLimit.isPresent(), cursor);
+		return cursor;
 	}
 
 	private static BadRequestException invalidLimit(String value) {

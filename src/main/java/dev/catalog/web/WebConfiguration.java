@@ -31,6 +31,16 @@ class WebConfiguration {
 		return new InFlightLimitWebFilter(properties, registry);
 	}
 
+	@Bean
+	VaryWebFilter varyWebFilter() {
+		return new VaryWebFilter();
+	}
+
+	@Bean
+	CrossOriginWebFilter crossOriginWebFilter(CorsProperties properties) {
+		return new CrossOriginWebFilter(properties);
+	}
+
 	/**
 	 * The signing key lives in the database (written once by a migration) so that every
 	 * instance signs and accepts the same cursors. Read once, at start-up, after the migrations.

@@ -57,11 +57,7 @@ class ArtifactRoutesTests {
 	}
 
 	static Stream<Arguments> badListParameters() {
-		Stream<Arguments> parameters = Stream.of(
-				Arguments.of("limit=0", "Invalid parameter", "limit must be an integer from 1 to 200, not '0'."),
-				Arguments.of("limit=201", "Invalid parameter", "limit must be an integer from 1 to 200, not '201'."),
-				Arguments.of("limit=ten", "Invalid parameter", "limit must be an integer from 1 to 200, not 'ten'."),
-				Arguments.of("cursor=", "Invalid cursor", "cursor must not be empty."),
+		Stream<Arguments> parameters = Stream.of(Arguments.of("cursor=", "Invalid cursor", "cursor must not be empty."),
 				Arguments.of("cursor=garbage", "Invalid cursor", "The cursor is not one this service issued."),
 				Arguments.of("type=plugin", "Invalid parameter",
 						"type must be one of [skill, command, agent, mcp, hook], not 'plugin'."),
@@ -72,8 +68,23 @@ class ArtifactRoutesTests {
 				Arguments.of("collection=nope", "Malformed id", "collection id 'nope' is not a UUID."),
 				Arguments.of("q=", "Invalid parameter", "q must be 1 to 200 characters."),
 				Arguments.of("q=" + "q".repeat(201), "Invalid parameter", "q must be 1 to 200 characters."));
-		return parameters.flatMap((bad) -> LIST_TYPES.stream()
-			.map((type) -> Arguments.of(bad.get()[0], type, bad.get()[1], bad.get()[2])));
+		Stream<Arguments> limits = Stream.of(
+				Arguments.of("limit=0", MediaType.APPLICATION_JSON, "Invalid parameter",
+						"limit must be an integer from 1 to 200, not '0'."),
+				Arguments.of("limit=201", MediaType.APPLICATION_JSON, "Invalid parameter",
+						"limit must be an integer from 1 to 200, not '201'."),
+				Arguments.of("limit=ten", MediaType.APPLICATION_JSON, "Invalid parameter",
+						"limit must be an integer from 1 to 200, not 'ten'."),
+				Arguments.of("limit=0", MediaType.APPLICATION_NDJSON, "Invalid parameter",
+						"limit must be an integer of at least 1 for a stream, not '0'."),
+				Arguments.of("limit=-5", MediaType.TEXT_EVENT_STREAM, "Invalid parameter",
+						"limit must be an integer of at least 1 for a stream, not '-5'."),
+				Arguments.of("limit=2.5", MediaType.APPLICATION_NDJSON, "Invalid parameter",
+						"limit must be an integer of at least 1 for a stream, not '2.5'."),
+				Arguments.of("limit=ten", MediaType.TEXT_EVENT_STREAM, "Invalid parameter",
+						"limit must be an integer of at least 1 for a stream, not 'ten'."));
+		return Stream.concat(limits, parameters.flatMap((bad) -> LIST_TYPES.stream()
+			.map((type) -> Arguments.of(bad.get()[0], type, bad.get()[1], bad.get()[2]))));
 	}
 
 	@ParameterizedTest(name = "{0} as {1}")
@@ -84,6 +95,20 @@ class ArtifactRoutesTests {
 		assertThat(problem).containsEntry("title", title)
 			.containsEntry("detail", detail)
 			.containsEntry("instance", "/api/v1/artifacts");
+	}
+
+	/**
+	 * A stream's limit has no upper bound of 200: past the limit, what is checked next is the
+	 * cursor (a slice has no database to stream from).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "application/x-ndjson", "text/event-stream" })
+	void aStreamMayAskForMoreThan200(String accept) {
+		Map<String, Object> problem = problem(this.client.get()
+			.uri("/api/v1/artifacts?limit=300&cursor=garbage")
+			.accept(MediaType.parseMediaType(accept))
+			.exchange(), 400);
+		assertThat(problem).containsEntry("title", "Invalid cursor");
 	}
 
 	@ParameterizedTest

@@ -101,6 +101,32 @@ class ArtifactStreamingIntegrationTests {
 	}
 
 	@Test
+	void aStreamSendsAsManyAsItsLimitEvenPast200() {
+		this.catalog.seed(400, 10);
+		Flux<Map<String, Object>> lines = this.client.get()
+			.uri("/api/v1/artifacts?limit=300")
+			.accept(MediaType.APPLICATION_NDJSON)
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<Map<String, Object>>() {
+			});
+		StepVerifier.create(lines.map((line) -> line.get("id")).collectList())
+			.assertNext((ids) -> assertThat(ids).hasSize(300).doesNotHaveDuplicates())
+			.expectComplete()
+			.verify(Duration.ofSeconds(30));
+
+		List<ServerSentEvent<Map<String, Object>>> events = this.client.get()
+			.uri("/api/v1/artifacts?limit=300")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(EVENT)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+		assertThat(events).hasSize(301);
+		assertThat(events.subList(0, 300)).allSatisfy((event) -> assertThat(event.event()).isEqualTo("artifact"));
+		assertThat(events.get(300).event()).isEqualTo("end");
+	}
+
+	@Test
 	void theListQueryEmitsAPageInOrder() {
 		this.catalog.seed(25, 5);
 		StepVerifier.create(this.queries.page(ArtifactFilter.NONE, null, 10).map(ArtifactSummary::createdAt).collectList())

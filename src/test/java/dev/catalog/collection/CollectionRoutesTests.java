@@ -102,6 +102,17 @@ class CollectionRoutesTests {
 		assertThat((String) problem.get("title")).isIn("Invalid parameter", "Invalid cursor");
 	}
 
+	/** Past a limit over 200, which a stream may ask for, what is checked next is the cursor. */
+	@ParameterizedTest
+	@ValueSource(strings = { "application/x-ndjson", "text/event-stream" })
+	void aStreamOfMembersMayAskForMoreThan200(String accept) {
+		Map<String, Object> problem = problem(this.client.get()
+			.uri("/api/v1/collections/" + COLLECTION + "/artifacts?limit=1000&cursor=garbage")
+			.accept(MediaType.parseMediaType(accept))
+			.exchange(), 400);
+		assertThat(problem).containsEntry("title", "Invalid cursor");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "application/json", "application/x-ndjson", "text/event-stream" })
 	void aCursorOfAnotherCollectionsMembersIs400(String accept) {

@@ -31,12 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A deliberately tiny pool (one connection, 300 ms acquire timeout), a short statement
  * timeout and a small in-flight limit: while the test holds the only connection, API requests
  * are refused with 503 problem+json and {@code Retry-After} instead of waiting for it, and
- * the service answers normally again once the connection is free.
+ * the service answers normally again once the connection is free. A page of another origin
+ * can read those refusals.
  */
 @CatalogIntegrationTest
 @TestPropertySource(properties = { "spring.r2dbc.pool.initial-size=1", "spring.r2dbc.pool.max-size=1",
 		"spring.r2dbc.pool.max-acquire-time=300ms", "catalog.db.statement-timeout=500ms",
-		"catalog.overload.max-in-flight=4" })
+		"catalog.overload.max-in-flight=4", "catalog.cors.allowed-origins=https://app.example" })
 class OverloadIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -97,6 +98,7 @@ class OverloadIntegrationTests {
 			assertThat(answer.retryAfter()).isEqualTo("1");
 		});
 		assertThat(answers).anySatisfy((answer) -> assertThat(answer.body()).contains("Too many requests in flight"));
+		assertThat(answers).allSatisfy((answer) -> assertThat(answer.headers().getVary()).contains("Origin"));
 		StepVerifier.create(get("/actuator/health/liveness"))
 			.assertNext((answer) -> assertThat(answer.status()).isEqualTo(HttpStatus.OK))
 			.expectComplete()
@@ -104,6 +106,26 @@ class OverloadIntegrationTests {
 		this.release.tryEmitEmpty();
 		List<Answer> after = Flux.range(0, 4).concatMap((i) -> get("/api/v1/artifacts")).collectList().block(TIMEOUT);
 		assertThat(after).allSatisfy((answer) -> assertThat(answer.status()).isEqualTo(HttpStatus.OK));
+	}
+
+	/**
+	 * CORS runs before the in-flight limit: a shed answer tells the page it may read it, and
+	 * its Retry-After, rather than failing as a network error in the browser.
+	 */
+	@Test
+	void aCrossOriginRequestShedForTheInFlightLimitIsReadableByItsPage() throws InterruptedException {
+		holdTheOnlyConnection();
+		List<Answer> answers = Flux.range(0, 40)
+			.flatMap((i) -> get("/api/v1/artifacts", "https://app.example"), 40)
+			.collectList()
+			.block(TIMEOUT);
+		List<Answer> shed = answers.stream().filter((answer) -> answer.body().contains("Too many requests")).toList();
+		assertThat(shed).isNotEmpty().allSatisfy((answer) -> {
+			assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(answer.headers().getAccessControlAllowOrigin()).isEqualTo("https://app.example");
+			assertThat(answer.headers().getAccessControlExposeHeaders()).contains(HttpHeaders.RETRY_AFTER);
+			assertThat(answer.headers().getVary()).contains("Accept", "Accept-Encoding", "Origin");
+		});
 	}
 
 	@Test
@@ -127,18 +149,28 @@ class OverloadIntegrationTests {
 	}
 
 	private Mono<Answer> get(String path) {
+		return get(path, null);
+	}
+
+	private Mono<Answer> get(String path, String origin) {
 		long started = System.nanoTime();
 		return this.client.get()
 			.uri(path)
+			.headers((headers) -> {
+				if (origin != null) {
+					headers.setOrigin(origin);
+				}
+			})
 			.exchangeToMono((response) -> response.bodyToMono(String.class)
 				.defaultIfEmpty("")
 				.map((body) -> new Answer(HttpStatus.valueOf(response.statusCode().value()),
 						response.headers().contentType().orElse(null),
 						response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), body,
-						Duration.ofNanos(System.nanoTime() - started))));
+						Duration.ofNanos(System.nanoTime() - started), response.headers().asHttpHeaders())));
 	}
 
-	record Answer(HttpStatus status, MediaType contentType, String retryAfter, String body, Duration elapsed) {
+	record Answer(HttpStatus status, MediaType contentType, String retryAfter, String body, Duration elapsed,
+			HttpHeaders headers) {
 
 	}
 

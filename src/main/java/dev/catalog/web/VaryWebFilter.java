@@ -1,0 +1,78 @@
+package dev.catalog.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Says on every answer to a read under {@code /api/} (GET or HEAD), and on every error answer
+ * there (a problem), which request headers its body depends on: {@code Vary: Accept,
+ * Accept-Encoding, Origin}. {@code Accept} picks the representation (JSON, NDJSON, event
+ * stream, or a 406), {@code Accept-Encoding} the compression, {@code Origin} the CORS headers;
+ * without it a browser or CDN cache could answer one request with what was made for another.
+ * <p>
+ * Added here, once, as the answer is committed, rather than by each handler: so 200s, 304s,
+ * streams and problems carry it alike, those refused before any route too (a shed request's
+ * 503, a refused preflight's 403). Names already there (the CORS processor's) are kept, each
+ * once whatever its case, all in one header line; {@code Vary: *} is left alone.
+ */
+class VaryWebFilter implements WebFilter, Ordered {
+
+	static final List<String> NAMES = List.of(HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_ENCODING, HttpHeaders.ORIGIN);
+
+	@Override
+	public int getOrder() {
+		// first of all: whatever refuses a request later (CORS, the in-flight limit) answers with it
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
+			return chain.filter(exchange);
+		}
+		HttpMethod method = exchange.getRequest().getMethod();
+		boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
+		ServerHttpResponse response = exchange.getResponse();
+		response.beforeCommit(() -> {
+			HttpStatusCode status = response.getStatusCode();
+			if (read || (status != null && status.isError())) {
+				response.getHeaders().setVary(merged(response.getHeaders().getVary()));
+			}
+			return Mono.empty();
+		});
+		return chain.filter(exchange);
+	}
+
+	/** {@link #NAMES}, then every other name of {@code present}, each once; or {@code *} alone. */
+	static List<String> merged(List<String> present) {
+		if (present.contains("*")) {
+			return List.of("*");
+		}
+		Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		List<String> merged = new ArrayList<>(NAMES.size() + present.size());
+		for (String name : NAMES) {
+			seen.add(name);
+			merged.add(name);
+		}
+		for (String name : present) {
+			if (!name.isBlank() && seen.add(name.strip())) {
+				merged.add(name.strip());
+			}
+		}
+		return merged;
+	}
+
+}
