@@ -55,18 +55,29 @@ final class AcceptEncoding {
 	 * which every answer has.
 	 */
 	ContentCoding choose(ContentCoding[] offered) {
-		ContentCoding best = null;
-		int bestWeight = 0;
+		ContentCoding chosen = ContentCoding.IDENTITY;
 		for (ContentCoding coding : offered) {
-			if (coding != ContentCoding.IDENTITY) {
-				int weight = weight(coding);
-				if (weight > bestWeight) {
-					best = coding;
-					bestWeight = weight;
-				}
-			}
+			chosen = prefer(chosen, coding);
 		}
-		return (best != null && bestWeight >= weight(ContentCoding.IDENTITY)) ? best : ContentCoding.IDENTITY;
+		return chosen;
+	}
+
+	/**
+	 * One step of {@link #choose}, for callers that walk their codings without an array:
+	 * {@code candidate} if it is acceptable and beats {@code chosen} (the best of the codings
+	 * before it, identity to start with), else {@code chosen}.
+	 */
+	ContentCoding prefer(ContentCoding chosen, ContentCoding candidate) {
+		if (candidate == ContentCoding.IDENTITY) {
+			return chosen;
+		}
+		int weight = weight(candidate);
+		if (weight == 0) {
+			return chosen;
+		}
+		// a compressed coding wins a tie with identity, not with an earlier compressed coding
+		return ((chosen == ContentCoding.IDENTITY) ? weight >= weight(chosen) : weight > weight(chosen)) ? candidate
+				: chosen;
 	}
 
 	/** The q-value of {@code coding} in thousandths: 0 when it is not acceptable. */
