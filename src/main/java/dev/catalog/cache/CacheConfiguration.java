@@ -70,10 +70,16 @@ class CacheConfiguration {
 		return new SwrLoader(properties, store, generations, metrics, clock, ResponseCache::isOutage);
 	}
 
+	/** Without br (and with a warning) if the native Brotli library does not load here. */
 	@Bean
-	ResponseCache responseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, CacheMetrics metrics,
-			Clock clock) {
-		return new ResponseCache(json, properties, loader, metrics, clock);
+	Compression compression(CompressionProperties properties, CacheMetrics metrics) {
+		return new Compression(properties, metrics, Compression::brotliLoads);
+	}
+
+	@Bean
+	ResponseCache responseCache(JsonMapper json, CacheProperties properties, SwrLoader loader,
+			Compression compression, CacheMetrics metrics, Clock clock) {
+		return new ResponseCache(json, properties, loader, compression, metrics, clock);
 	}
 
 	@Bean

@@ -1,16 +1,24 @@
 package dev.catalog.cache;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Micrometer meters of the response cache: {@code catalog.cache.requests} by {@code result}
  * (hit, stale, stale-if-error, miss, bypass), {@code catalog.cache.refreshes} by
  * {@code outcome} (started, completed, failed), {@code catalog.cache.loads} (PostgreSQL loads
  * made through the cache), {@code catalog.cache.lock.contention} (a refresh or miss found
- * another instance holding the key's lock), {@code catalog.cache.entry.size} (bytes stored)
- * and {@code catalog.cache.redis.errors}.
+ * another instance holding the key's lock), {@code catalog.cache.entry.size} (bytes stored),
+ * {@code catalog.cache.redis.errors}, and by {@code encoding} (gzip, br)
+ * {@code catalog.cache.compressions} (each compression of an answer and the time it took: when
+ * an answer is loaded into the cache, or sent without being stored; never on a hit) and
+ * {@code catalog.cache.compressed.size} (the bytes it gave).
  */
 class CacheMetrics {
 
@@ -38,6 +46,10 @@ class CacheMetrics {
 
 	final DistributionSummary entrySizes;
 
+	private final Map<ContentCoding, Timer> compressions = new EnumMap<>(ContentCoding.class);
+
+	private final Map<ContentCoding, DistributionSummary> compressedSizes = new EnumMap<>(ContentCoding.class);
+
 	CacheMetrics(MeterRegistry registry) {
 		this.hits = request(registry, "hit");
 		this.staleHits = request(registry, "stale");
@@ -60,6 +72,29 @@ class CacheMetrics {
 			.description("Size of the entries written to Redis")
 			.baseUnit("bytes")
 			.register(registry);
+		for (ContentCoding coding : ContentCoding.values()) {
+			if (coding != ContentCoding.IDENTITY) {
+				this.compressions.put(coding, Timer.builder("catalog.cache.compressions")
+					.description("Compressions of answers (loads into the cache and answers not stored), never on a hit")
+					.tag("encoding", coding.token())
+					.register(registry));
+				this.compressedSizes.put(coding, DistributionSummary.builder("catalog.cache.compressed.size")
+					.description("Size of answers after compression")
+					.tag("encoding", coding.token())
+					.baseUnit("bytes")
+					.register(registry));
+			}
+		}
+	}
+
+	/** Records one compression into {@code coding} that gave {@code size} bytes in {@code time}. */
+	void compressed(ContentCoding coding, int size, long time, TimeUnit unit) {
+		Timer timer = this.compressions.get(coding);
+		DistributionSummary sizes = this.compressedSizes.get(coding);
+		if (timer != null && sizes != null) {
+			timer.record(time, unit);
+			sizes.record(size);
+		}
 	}
 
 	private static Counter request(MeterRegistry registry, String result) {

@@ -50,7 +50,9 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 		WebClient.Builder builder = WebClient.builder().baseUrl("http://127.0.0.1:" + port);
 		event.getApplicationContext()
 			.getBeanProvider(ReactorResourceFactory.class)
-			.ifAvailable((resources) -> builder.clientConnector(new ReactorClientHttpConnector(resources, (http) -> http)));
+			// without compression: the answers are dropped unread, decompressing them would be waste
+			.ifAvailable((resources) -> builder
+				.clientConnector(new ReactorClientHttpConnector(resources, (http) -> http.compress(false))));
 		WebClient client = builder.build();
 		CompletableFuture<Void> done = Flux.fromIterable(this.paths)
 			.flatMap((path) -> client.get()

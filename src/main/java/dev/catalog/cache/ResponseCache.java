@@ -2,6 +2,8 @@ package dev.catalog.cache;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -28,7 +30,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * with {@code max-age}, {@code stale-while-revalidate} and {@code stale-if-error}, and
  * {@code X-Cache} saying where it came from; answers read from Redis also carry {@code Age}.
  * {@code If-None-Match} is answered with 304 and no body (from Redis alone when the entry is
- * there). What a read gets:
+ * there).
+ * <p>
+ * Answers are compressed by {@code Accept-Encoding} ({@link AcceptEncoding}): an entry holds
+ * its body in identity and in each configured coding, compressed once when it was loaded
+ * ({@link Compression}), so a hit only picks the stored bytes of the negotiated coding. Each
+ * coding has its own strong ETag (the identity ETag with a suffix, such as {@code "…-br"});
+ * {@code If-None-Match} naming any of them gets 304 with the negotiated one, since they all
+ * stand for the same content. {@code Vary} always names {@code Accept-Encoding} (added to what
+ * the response already varies by). A bypass compresses its answer into the negotiated coding
+ * alone, so clients see the same codings and ETags whether Redis is up or not. What a read
+ * gets:
  * <ul>
  * <li>{@code HIT}: a fresh entry, written to the socket as stored.</li>
  * <li>{@code STALE}: an entry past its fresh window but inside its stale window, served at
@@ -51,16 +63,20 @@ public class ResponseCache {
 
 	private final SwrLoader loader;
 
+	private final Compression compression;
+
 	private final CacheMetrics metrics;
 
 	private final Clock clock;
 
 	private final String cacheControl;
 
-	ResponseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, CacheMetrics metrics, Clock clock) {
+	ResponseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, Compression compression,
+			CacheMetrics metrics, Clock clock) {
 		this.json = json;
 		this.properties = properties;
 		this.loader = loader;
+		this.compression = compression;
 		this.metrics = metrics;
 		this.clock = clock;
 		this.cacheControl = properties.cacheControl();
@@ -77,70 +93,95 @@ public class ResponseCache {
 	 */
 	public Mono<ServerResponse> json(ServerRequest request, String key, Supplier<Mono<?>> body) {
 		Mono<byte[]> render = Mono.defer(body).map(this.json::writeValueAsBytes);
+		AcceptEncoding accepted = AcceptEncoding.parse(request.headers().header(HttpHeaders.ACCEPT_ENCODING));
 		if (!this.properties.enabled()) {
-			return bypass(request, render);
+			return bypass(request, accepted, render);
 		}
 		Scheduler loop = EventLoops.of(request);
 		return this.loader.lookup(key)
 			.map(Optional::of)
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
 			.publishOn(loop)
-			.flatMap((lookup) -> lookup.isPresent() ? serve(request, key, lookup.get(), render, loop)
-					: bypass(request, render));
+			.flatMap((lookup) -> lookup.isPresent()
+					? serve(request, accepted, key, lookup.get(), render.map(this.compression::encodeAll), loop)
+					: bypass(request, accepted, render));
 	}
 
-	private Mono<ServerResponse> serve(ServerRequest request, String key, CacheStore.Lookup lookup,
-			Mono<byte[]> render, Scheduler loop) {
+	private Mono<ServerResponse> serve(ServerRequest request, AcceptEncoding accepted, String key,
+			CacheStore.Lookup lookup, Mono<Encoded> load, Scheduler loop) {
 		long now = this.clock.millis();
 		CacheEntry entry = lookup.current();
-		Source cached = this.loader.cached(key, entry, now, render);
+		Source cached = this.loader.cached(key, entry, now, load);
 		if (cached != Source.MISS) {
-			return respond(request, cached, entry, now);
+			return respond(request, accepted, cached, entry, now);
 		}
-		return this.loader.load(key, lookup, now, render)
+		return this.loader.load(key, lookup, now, load)
 			.publishOn(loop)
-			.flatMap((served) -> respond(request, served.source(), served.entry(), this.clock.millis()));
+			.flatMap((served) -> respond(request, accepted, served.source(), served.entry(), this.clock.millis()));
 	}
 
-	private Mono<ServerResponse> bypass(ServerRequest request, Mono<byte[]> render) {
+	private Mono<ServerResponse> bypass(ServerRequest request, AcceptEncoding accepted, Mono<byte[]> render) {
 		return render.timeout(this.properties.loadTimeout())
 			.onErrorMap(TimeoutException.class,
 					(ex) -> new ServiceUnavailableException("The database did not answer in time; try again shortly.",
 							Duration.ofSeconds(1), ex))
 			.flatMap((bytes) -> {
 				this.metrics.bypasses.increment();
-				return respond(request, Source.BYPASS, CacheEntry.uncached(bytes), 0);
+				CacheEntry entry = CacheEntry.uncached(this.compression.encodeFor(bytes, accepted));
+				return respond(request, accepted, Source.BYPASS, entry, 0);
 			});
 	}
 
-	/** {@code entry} with the cache's headers, {@code Age} as of {@code now} if it was read from Redis. */
-	private Mono<ServerResponse> respond(ServerRequest request, Source source, CacheEntry entry, long now) {
-		boolean notModified = notModified(request, entry.etag());
+	/**
+	 * {@code entry} in the coding {@code accepted} prefers, with the cache's headers, {@code Age}
+	 * as of {@code now} if it was read from Redis. A 304 has no {@code Content-Encoding}: a cache
+	 * must not copy one onto the body it stored.
+	 */
+	private Mono<ServerResponse> respond(ServerRequest request, AcceptEncoding accepted, Source source,
+			CacheEntry entry, long now) {
+		ContentCoding coding = entry.negotiate(accepted);
+		boolean notModified = notModified(request, entry);
 		ServerResponse.BodyBuilder response = notModified ? ServerResponse.status(HttpStatus.NOT_MODIFIED)
 				: ServerResponse.ok();
-		response.eTag(entry.etag()).header(HttpHeaders.CACHE_CONTROL, this.cacheControl).header("X-Cache", source.name());
+		response.eTag(entry.etag(coding))
+			.header(HttpHeaders.CACHE_CONTROL, this.cacheControl)
+			.header("X-Cache", source.name());
+		varyByAcceptEncoding(request, response);
 		if (source.fromRedis()) {
 			response.header(HttpHeaders.AGE, Long.toString(Math.max(0, (now - entry.createdAt()) / 1000)));
 		}
 		if (notModified) {
 			return response.build();
 		}
-		return response.contentType(MediaType.APPLICATION_JSON).bodyValue(entry.body());
+		if (coding != ContentCoding.IDENTITY) {
+			response.header(HttpHeaders.CONTENT_ENCODING, coding.token());
+		}
+		return response.contentType(MediaType.APPLICATION_JSON).bodyValue(entry.body(coding));
 	}
 
-	private static boolean notModified(ServerRequest request, String etag) {
-		for (String ifNoneMatch : request.headers().header(HttpHeaders.IF_NONE_MATCH)) {
-			if (matches(ifNoneMatch, etag)) {
-				return true;
+	/**
+	 * Adds {@code Accept-Encoding} to the {@code Vary} the response has so far (a filter may
+	 * have set one): the builder's headers replace the response's when it is written.
+	 */
+	private static void varyByAcceptEncoding(ServerRequest request, ServerResponse.BodyBuilder response) {
+		List<String> vary = request.exchange().getResponse().getHeaders().getVary();
+		for (String name : vary) {
+			if (name.equalsIgnoreCase(HttpHeaders.ACCEPT_ENCODING) || name.equals("*")) {
+				return;
 			}
 		}
-		return false;
+		if (vary.isEmpty()) {
+			response.varyBy(HttpHeaders.ACCEPT_ENCODING);
+			return;
+		}
+		List<String> names = new ArrayList<>(vary);
+		names.add(HttpHeaders.ACCEPT_ENCODING);
+		response.varyBy(names.toArray(new String[0]));
 	}
 
-	static boolean matches(String ifNoneMatch, String etag) {
-		for (String candidate : ifNoneMatch.split(",")) {
-			String trimmed = candidate.trim();
-			if (trimmed.equals("*") || trimmed.equals(etag) || trimmed.equals("W/" + etag)) {
+	private static boolean notModified(ServerRequest request, CacheEntry entry) {
+		for (String ifNoneMatch : request.headers().header(HttpHeaders.IF_NONE_MATCH)) {
+			if (entry.matches(ifNoneMatch)) {
 				return true;
 			}
 		}

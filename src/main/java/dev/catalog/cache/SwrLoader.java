@@ -87,7 +87,7 @@ class SwrLoader {
 	 * refresh that is due; or {@link Source#MISS}: the answer must be {@link #load loaded}.
 	 * Returns no {@link Served}, so that a hit allocates nothing for its outcome.
 	 */
-	Source cached(String key, @Nullable CacheEntry entry, long now, Mono<byte[]> render) {
+	Source cached(String key, @Nullable CacheEntry entry, long now, Mono<Encoded> render) {
 		switch (this.policy.decide(entry, now, 1.0 - ThreadLocalRandom.current().nextDouble())) {
 			case REFRESH_EARLY:
 				refresh(key, entry, render);
@@ -110,7 +110,7 @@ class SwrLoader {
 	 * {@link Source#STALE} with the lookup's entry when the load failed with an outage and the
 	 * entry may answer on error. Fails with the load's error otherwise.
 	 */
-	Mono<Served> load(String key, CacheStore.Lookup lookup, long now, Mono<byte[]> render) {
+	Mono<Served> load(String key, CacheStore.Lookup lookup, long now, Mono<Encoded> render) {
 		Mono<Served> loaded = miss(key, lookup.generation(), render).doOnNext((served) -> {
 			if (served.source() == Source.BYPASS) {
 				this.metrics.bypasses.increment();
@@ -134,7 +134,7 @@ class SwrLoader {
 	 * Loads a missing answer once per instance and, across instances, once per lock holder;
 	 * bounded by {@code load-timeout} as a whole.
 	 */
-	private Mono<Served> miss(String key, long generation, Mono<byte[]> render) {
+	private Mono<Served> miss(String key, long generation, Mono<Encoded> render) {
 		String flight = key + "@" + generation;
 		Mono<Served> existing = this.loading.get(flight);
 		if (existing != null) {
@@ -154,7 +154,7 @@ class SwrLoader {
 		});
 	}
 
-	private Mono<Served> loadOnce(String key, long generation, Mono<byte[]> render) {
+	private Mono<Served> loadOnce(String key, long generation, Mono<Encoded> render) {
 		String lock = key + "@" + generation;
 		return this.store.tryLock(lock, this.properties.refreshTimeout())
 			.flatMap((locked) -> locked ? loadLocked(key, generation, lock, render)
@@ -165,7 +165,7 @@ class SwrLoader {
 	}
 
 	/** Holding the lock: another instance may have stored the answer since our lookup. */
-	private Mono<Served> loadLocked(String key, long generation, String lock, Mono<byte[]> render) {
+	private Mono<Served> loadLocked(String key, long generation, String lock, Mono<Encoded> render) {
 		return this.store.lookup(key).flatMap((again) -> {
 			CacheEntry stored = again.current();
 			if (again.generation() == generation && stored != null && this.clock.millis() < stored.freshUntil()) {
@@ -196,19 +196,18 @@ class SwrLoader {
 	}
 
 	/** Loads and stores; if Redis fails while storing, the answer is still served. */
-	private Mono<Served> loadAndStore(String key, long generation, Mono<byte[]> render) {
+	private Mono<Served> loadAndStore(String key, long generation, Mono<Encoded> render) {
 		return load(generation, render).flatMap((entry) -> this.store.store(key, entry, ttl(entry))
 			.map((stored) -> new Served(Source.MISS, entry))
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(new Served(Source.MISS, entry))));
 	}
 
-	private Mono<CacheEntry> load(long generation, Mono<byte[]> render) {
+	private Mono<CacheEntry> load(long generation, Mono<Encoded> render) {
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
 			this.metrics.loads.increment();
-			return render.map((bytes) -> CacheEntry.create(generation, this.clock.millis(), this.properties,
-					(int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000),
-					CacheEntry.etagOf(bytes), bytes));
+			return render.map((answer) -> CacheEntry.create(generation, this.clock.millis(), this.properties,
+					(int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000), answer));
 		});
 	}
 
@@ -222,7 +221,7 @@ class SwrLoader {
 	 * requests that read the old version just before the new one was stored do not refresh
 	 * it again.
 	 */
-	private void refresh(String key, CacheEntry entry, Mono<byte[]> render) {
+	private void refresh(String key, CacheEntry entry, Mono<Encoded> render) {
 		String lock = key + "@" + entry.version();
 		if (!this.refreshing.add(lock)) {
 			return;

@@ -12,7 +12,8 @@
  * {@code CatalogGenerations}); a stale answer never waits for the database; at most one
  * background refresh of an entry runs across all instances; a read waits for Redis at most one
  * command timeout, and not at all while the circuit breaker is open, answering from PostgreSQL
- * instead. Design and limits: {@code docs/design/cache.md}.
+ * instead; an answer is compressed when it is loaded, never on a hit. Design and limits:
+ * {@code docs/design/cache.md}.
  */
 @NullMarked
 package dev.catalog.cache;

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -25,6 +27,9 @@ class CacheSwitchesIntegrationTests {
 
 	@Autowired
 	MeterRegistry registry;
+
+	@Autowired
+	Environment environment;
 
 	@BeforeEach
 	void seed() {
@@ -61,6 +66,51 @@ class CacheSwitchesIntegrationTests {
 			.valueEquals("X-Cache", "BYPASS");
 		Long keys = this.catalog.redisKeys();
 		assertThat(keys).isZero();
+	}
+
+	/**
+	 * An answer that is not stored is compressed into the negotiated coding alone, with the
+	 * same ETags as a cached one: a client sees no difference when Redis is out of the way.
+	 */
+	@Test
+	void anAnswerThatBypassesTheCacheIsCompressedIntoTheNegotiatedCodingAlone() {
+		WebTestClient raw = CompressionIntegrationTests.raw(this.environment);
+		double brBefore = compressions("br");
+		double gzipBefore = compressions("gzip");
+		var identity = raw.get().uri("/api/v1/artifacts?limit=30").exchange().expectBody(byte[].class).returnResult();
+		String etag = identity.getResponseHeaders().getETag();
+		var gzip = raw.get()
+			.uri("/api/v1/artifacts?limit=30")
+			.header(HttpHeaders.ACCEPT_ENCODING, "gzip")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Cache", "BYPASS")
+			.expectHeader()
+			.valueEquals(HttpHeaders.CONTENT_ENCODING, "gzip")
+			.expectHeader()
+			.valueEquals(HttpHeaders.VARY, "Accept-Encoding")
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, etag.substring(0, etag.length() - 1) + "-gz\"")
+			.expectBody(byte[].class)
+			.returnResult();
+		assertThat(CompressionIntegrationTests.gunzip(gzip.getResponseBody())).isEqualTo(identity.getResponseBody());
+		assertThat(compressions("gzip") - gzipBefore).isOne();
+		assertThat(compressions("br") - brBefore).isZero();
+		raw.get()
+			.uri("/api/v1/artifacts?limit=30")
+			.header(HttpHeaders.ACCEPT_ENCODING, "br")
+			.header(HttpHeaders.IF_NONE_MATCH, etag)
+			.exchange()
+			.expectStatus()
+			.isNotModified()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, etag.substring(0, etag.length() - 1) + "-br\"");
+	}
+
+	private double compressions(String encoding) {
+		return this.registry.get("catalog.cache.compressions").tag("encoding", encoding).timer().count();
 	}
 
 }
