@@ -4,7 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 import com.aayushatharva.brotli4j.Brotli4jLoader;
@@ -93,7 +95,7 @@ class CompressionIntegrationTests {
 		assertThat(again.getResponseHeaders().getETag()).isEqualTo(etag);
 		for (EntityExchangeResult<byte[]> hit : List.of(gzip, br, again)) {
 			assertThat(hit.getResponseHeaders().getFirst("X-Cache")).isEqualTo("HIT");
-			assertThat(hit.getResponseHeaders().get(HttpHeaders.VARY)).containsExactly("Accept-Encoding");
+			assertThat(varyNames(hit.getResponseHeaders().get(HttpHeaders.VARY))).containsOnlyOnce("accept-encoding");
 		}
 		assertThat(loads()).isEqualTo(loads);
 		assertThat(compressions()).isEqualTo(compressions);
@@ -138,9 +140,19 @@ class CompressionIntegrationTests {
 	@Test
 	void acceptEncodingIsAddedOnceToTheVaryAFilterSet() {
 		get(PAGE, null, null);
-		assertThat(vary("Origin")).containsExactly("Origin, Accept-Encoding");
-		assertThat(vary("Accept, Accept-Encoding, Origin")).containsExactly("Accept, Accept-Encoding, Origin");
-		assertThat(vary("accept-encoding")).containsExactly("accept-encoding");
+		assertThat(varyNames(vary("Origin"))).containsOnlyOnce("accept-encoding", "origin");
+		assertThat(varyNames(vary("Accept, Accept-Encoding, Origin"))).containsOnlyOnce("accept", "accept-encoding",
+				"origin");
+		assertThat(varyNames(vary("accept-encoding"))).containsOnlyOnce("accept-encoding");
+	}
+
+	/** Every name the Vary header lines list, in lower case, repeats kept. */
+	private static List<String> varyNames(@Nullable List<String> lines) {
+		return (lines != null) ? lines.stream()
+			.flatMap((line) -> Arrays.stream(line.split(",")))
+			.map((name) -> name.strip().toLowerCase(Locale.ROOT))
+			.filter((name) -> !name.isEmpty())
+			.toList() : List.of();
 	}
 
 	private List<String> vary(String preset) {
