@@ -8,6 +8,8 @@ import dev.catalog.web.BadRequestException;
 import dev.catalog.web.Ids;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.reactive.function.server.ServerRequest;
+
 /**
  * The filters of an artifact list, validated and normalised: tags sorted and distinct, so
  * that equal filters give equal cursors and cache keys whatever order the client sent.
@@ -55,6 +57,20 @@ public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable
 			throw new BadRequestException("Invalid parameter", "q must be 1 to " + MAX_QUERY_LENGTH + " characters.");
 		}
 		return new ArtifactFilter(type, List.copyOf(distinctTags), collectionId, q);
+	}
+
+	/**
+	 * The filters of a request's query parameters {@code type}, {@code tag}, {@code collection}
+	 * and {@code q}, as {@link #parse} reads them; any other parameter is not looked at.
+	 * @throws BadRequestException naming the parameter that cannot be used
+	 */
+	static ArtifactFilter of(ServerRequest request) {
+		return parse(request.queryParam("type").orElse(null), request.queryParams().get("tag"),
+				request.queryParam("collection").orElse(null), request.queryParam("q").orElse(null));
+	}
+
+	ArtifactFilter withoutType() {
+		return new ArtifactFilter(null, this.tags, this.collection, this.q);
 	}
 
 	ArtifactFilter withoutCollection() {
