@@ -23,7 +23,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * <ul>
  * <li>no filter: nothing is joined. Types are counted on the type index (an index-only count
  * per type), tags by grouping {@code artifact_tags}, and collections are read from their
- * denormalised {@code artifact_count}, kept exact by the membership triggers.</li>
+ * denormalised {@code artifact_count}, kept exact by the membership triggers (empty ones left
+ * out, as a collection holding none of a filter's artifacts is).</li>
  * <li>only {@code type}: types as above (the type facet ignores the type filter); tags and
  * collections are counted over the artifacts of that type.</li>
  * <li>anything else: the artifacts matching every filter but {@code type} are selected once,
@@ -58,6 +59,7 @@ class FacetQueries {
 			collection_counts AS (
 			    SELECT c.id, c.name, c.artifact_count AS n
 			      FROM collections c
+			     WHERE c.artifact_count > 0
 			     ORDER BY c.artifact_count DESC, c.name, c.id
 			     LIMIT :topCollections)
 			""";
