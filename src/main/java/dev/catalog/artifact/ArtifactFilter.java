@@ -77,22 +77,30 @@ public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable
 		return new ArtifactFilter(this.type, this.tags, null, this.q);
 	}
 
-	/** A canonical text of the filters: part of cursor signatures and cache keys. */
+	/**
+	 * A canonical text of the filters: part of cursor signatures and cache keys. Values are
+	 * escaped, so that different filters never have the same text.
+	 */
 	public String canonical() {
 		StringBuilder text = new StringBuilder();
 		if (this.type != null) {
 			text.append("type=").append(this.type).append('&');
 		}
 		for (String tag : this.tags) {
-			text.append("tag=").append(tag.replace("&", "%26")).append('&');
+			text.append("tag=").append(escape(tag)).append('&');
 		}
 		if (this.collection != null) {
 			text.append("collection=").append(this.collection).append('&');
 		}
 		if (this.q != null) {
-			text.append("q=").append(this.q.replace("&", "%26")).append('&');
+			text.append("q=").append(escape(this.q)).append('&');
 		}
 		return text.toString();
+	}
+
+	/** {@code %} first, so that a value holding {@code %26} stays apart from one holding {@code &}. */
+	private static String escape(String value) {
+		return value.replace("%", "%25").replace("&", "%26");
 	}
 
 }
