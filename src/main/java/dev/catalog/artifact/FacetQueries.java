@@ -35,6 +35,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * Tags and collections are ranked and cut to the configured top before any collection name is
  * read. The total is not counted again: it is the sum of the type counts, or with a type
  * filter that type's count.
+ * <p>
+ * Exact counts have a price a list page does not: with a filter, every matching artifact's tags
+ * and memberships are read, so the cost grows with the number of matching artifacts (a few
+ * milliseconds for a selective filter; seconds for one matching half of a million-artifact
+ * catalog). Without one it grows with the catalog (tags and types), not with its memberships.
  */
 class FacetQueries {
 
