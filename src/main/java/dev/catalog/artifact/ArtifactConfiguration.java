@@ -39,21 +39,37 @@ class ArtifactConfiguration {
 	}
 
 	@Bean
+	FacetQueries facetQueries(DatabaseClient database, FacetProperties properties) {
+		return new FacetQueries(database, properties);
+	}
+
+	@Bean
+	FacetHandler facetHandler(FacetQueries queries, ResponseCache cache, FacetProperties properties) {
+		return new FacetHandler(queries, cache, properties);
+	}
+
+	@Bean
 	ArtifactWriteHandler artifactWriteHandler(ArtifactWrites artifacts, Writes writes, JsonBodies bodies,
 			JsonMapper json) {
 		return new ArtifactWriteHandler(artifacts, writes, bodies, json);
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> artifactRoutes(ArtifactLists lists, ArtifactHandler reads,
+	RouterFunction<ServerResponse> artifactRoutes(ArtifactLists lists, FacetHandler facets, ArtifactHandler reads,
 			ArtifactWriteHandler writes) {
-		return ArtifactRoutes.routes(lists, reads, writes);
+		return ArtifactRoutes.routes(lists, facets, reads, writes);
 	}
 
 	/** The first page is what most clients ask for first: loaded into the cache at start-up. */
 	@Bean
 	WarmUpPath firstArtifactPage() {
 		return new WarmUpPath("/api/v1/artifacts");
+	}
+
+	/** The unfiltered facets go with the first page: loaded into the cache at start-up. */
+	@Bean
+	WarmUpPath artifactFacetsWarmUp() {
+		return new WarmUpPath("/api/v1/artifacts/facets");
 	}
 
 }

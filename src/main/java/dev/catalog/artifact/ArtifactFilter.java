@@ -8,6 +8,8 @@ import dev.catalog.web.BadRequestException;
 import dev.catalog.web.Ids;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.reactive.function.server.ServerRequest;
+
 /**
  * The filters of an artifact list, validated and normalised: tags sorted and distinct, so
  * that equal filters give equal cursors and cache keys whatever order the client sent.
@@ -57,26 +59,48 @@ public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable
 		return new ArtifactFilter(type, List.copyOf(distinctTags), collectionId, q);
 	}
 
+	/**
+	 * The filters of a request's query parameters {@code type}, {@code tag}, {@code collection}
+	 * and {@code q}, as {@link #parse} reads them; any other parameter is not looked at.
+	 * @throws BadRequestException naming the parameter that cannot be used
+	 */
+	static ArtifactFilter of(ServerRequest request) {
+		return parse(request.queryParam("type").orElse(null), request.queryParams().get("tag"),
+				request.queryParam("collection").orElse(null), request.queryParam("q").orElse(null));
+	}
+
+	ArtifactFilter withoutType() {
+		return new ArtifactFilter(null, this.tags, this.collection, this.q);
+	}
+
 	ArtifactFilter withoutCollection() {
 		return new ArtifactFilter(this.type, this.tags, null, this.q);
 	}
 
-	/** A canonical text of the filters: part of cursor signatures and cache keys. */
+	/**
+	 * A canonical text of the filters: part of cursor signatures and cache keys. Values are
+	 * escaped, so that different filters never have the same text.
+	 */
 	public String canonical() {
 		StringBuilder text = new StringBuilder();
 		if (this.type != null) {
 			text.append("type=").append(this.type).append('&');
 		}
 		for (String tag : this.tags) {
-			text.append("tag=").append(tag.replace("&", "%26")).append('&');
+			text.append("tag=").append(escape(tag)).append('&');
 		}
 		if (this.collection != null) {
 			text.append("collection=").append(this.collection).append('&');
 		}
 		if (this.q != null) {
-			text.append("q=").append(this.q.replace("&", "%26")).append('&');
+			text.append("q=").append(escape(this.q)).append('&');
 		}
 		return text.toString();
+	}
+
+	/** {@code %} first, so that a value holding {@code %26} stays apart from one holding {@code &}. */
+	private static String escape(String value) {
+		return value.replace("%", "%25").replace("&", "%26");
 	}
 
 }

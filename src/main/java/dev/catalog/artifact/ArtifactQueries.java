@@ -162,8 +162,11 @@ public class ArtifactQueries {
 		return this.database.sql(DETAIL).bind("id", id).map(ArtifactQueries::detail).one();
 	}
 
-	private static String where(ArtifactFilter filter, @Nullable Cursor after, String position,
-			Map<String, Object> binds) {
+	/**
+	 * The filter (and the position after {@code after}) as SQL conditions on {@code artifacts a},
+	 * their values put into {@code binds}; {@code "true"} for none.
+	 */
+	static String where(ArtifactFilter filter, @Nullable Cursor after, String position, Map<String, Object> binds) {
 		List<String> conditions = new ArrayList<>();
 		if (filter.type() != null) {
 			conditions.add("a.type = :type");
@@ -190,7 +193,7 @@ public class ArtifactQueries {
 		return conditions.isEmpty() ? "true" : String.join(" AND ", conditions);
 	}
 
-	private static GenericExecuteSpec bind(GenericExecuteSpec spec, Map<String, Object> binds) {
+	static GenericExecuteSpec bind(GenericExecuteSpec spec, Map<String, Object> binds) {
 		for (Map.Entry<String, Object> bind : binds.entrySet()) {
 			spec = spec.bind(bind.getKey(), bind.getValue());
 		}

@@ -27,13 +27,17 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 /**
  * The artifact routes, reads and writes, with their OpenAPI description. Reads choose their
  * representation by {@code Accept}: lists are JSON (also for {@code *}{@code /*} and no
- * header), NDJSON or Server-Sent Events, an artifact is JSON; an {@code Accept} that names none
- * of a path's representations is a 406 ({@link Representations}). Writes need a bearer token
- * (checked by a filter before any route) and answer JSON whatever {@code Accept} says.
+ * header), NDJSON or Server-Sent Events, the list's facet counts and an artifact are JSON; an
+ * {@code Accept} that names none of a path's representations is a 406
+ * ({@link Representations}). Writes need a bearer token (checked by a filter before any route)
+ * and answer JSON whatever {@code Accept} says.
  */
 final class ArtifactRoutes {
 
 	private static final String ARTIFACTS = "/api/v1/artifacts";
+
+	/** Before {@link #ARTIFACT} in the table, which would take {@code facets} for an id. */
+	private static final String FACETS = ARTIFACTS + "/facets";
 
 	private static final String ARTIFACT = ARTIFACTS + "/{id}";
 
@@ -42,13 +46,14 @@ final class ArtifactRoutes {
 	private ArtifactRoutes() {
 	}
 
-	static RouterFunction<ServerResponse> routes(ArtifactLists lists, ArtifactHandler reads,
+	static RouterFunction<ServerResponse> routes(ArtifactLists lists, FacetHandler facets, ArtifactHandler reads,
 			ArtifactWriteHandler writes) {
 		return Representations.orNotAcceptable(SpringdocRouteBuilder.route()
 			.GET(ARTIFACTS, accept(APPLICATION_JSON), lists::artifacts, ArtifactRoutes::listArtifacts)
 			.GET(ARTIFACTS, accept(APPLICATION_NDJSON), lists::artifactsStream, representation("streamArtifacts"))
 			.GET(ARTIFACTS, accept(TEXT_EVENT_STREAM), lists::artifactsEvents, representation("artifactEvents"))
 			.POST(ARTIFACTS, writes::create, ArtifactRoutes::createArtifact)
+			.GET(FACETS, accept(APPLICATION_JSON), facets::facets, ArtifactRoutes::artifactFacets)
 			.GET(ARTIFACT, accept(APPLICATION_JSON), reads::detail, ArtifactRoutes::getArtifact)
 			.PATCH(ARTIFACT, writes::patch, ArtifactRoutes::patchArtifact)
 			.DELETE(ARTIFACT, writes::delete, ArtifactRoutes::deleteArtifact)
@@ -59,6 +64,24 @@ final class ArtifactRoutes {
 	private static void listArtifacts(Builder operation) {
 		ArtifactLists.describe(operation, "listArtifacts",
 				"A page of artifacts, newest first, each with its tags and collections");
+	}
+
+	private static void artifactFacets(Builder operation) {
+		operation.operationId("artifactFacets")
+			.tag("artifacts")
+			.summary("Counts of the artifacts matching the list's filters: in all, per type, top tags, top collections")
+			.description("""
+					Exact counts, read in one SQL statement on a cache miss. The filters are the artifact list's, \
+					read and refused the same way. total counts the artifacts matching every filter; types gives \
+					every type, each with the artifacts matching every filter but type that are of it (what \
+					choosing that type would give); tags and collections are the ones on the most matching \
+					artifacts (catalog.facets.top-tags and top-collections, 20 each by default), most first, then \
+					by tag, or by name and id. The list's limit and cursor are not parameters here and are ignored, \
+					so the list's query string can be sent as it is.""")
+			.response(responseBuilder().responseCode("200").description("The counts").content(json(ArtifactFacets.class)))
+			.response(problem("400", "Malformed parameter or id"))
+			.response(problem("406", "Accept names no representation of this resource"));
+		FilterParameters.describe(operation);
 	}
 
 	private static void createArtifact(Builder operation) {

@@ -18,6 +18,16 @@ class ArtifactFilterTests {
 	}
 
 	@Test
+	void valuesThatOnlyLookAlikeOnceEscapedHaveDifferentCanonicalForms() {
+		assertThat(ArtifactFilter.parse(null, null, null, "a&").canonical())
+			.isNotEqualTo(ArtifactFilter.parse(null, null, null, "a%26").canonical());
+		assertThat(ArtifactFilter.parse(null, List.of("a&tag=b"), null, null).canonical())
+			.isNotEqualTo(ArtifactFilter.parse(null, List.of("a", "b"), null, null).canonical());
+		assertThat(ArtifactFilter.parse(null, List.of("x%26"), null, null).canonical())
+			.isNotEqualTo(ArtifactFilter.parse(null, List.of("x&"), null, null).canonical());
+	}
+
+	@Test
 	void anUnknownTypeIsRefused() {
 		assertThatExceptionOfType(BadRequestException.class)
 			.isThrownBy(() -> ArtifactFilter.parse("plugin", null, null, null))

@@ -46,7 +46,9 @@ class ArtifactRoutesTests {
 	/** The real table and handlers, around a database that refuses connections and no cache. */
 	private static RouterFunction<ServerResponse> routes(RouteSlice slice) {
 		ArtifactQueries queries = new ArtifactQueries(slice.database());
+		FacetProperties facets = new FacetProperties(20, 20);
 		return ArtifactRoutes.routes(new ArtifactLists(queries, slice.cursors(), null, new StreamProperties(null)),
+				new FacetHandler(new FacetQueries(slice.database(), facets), null, facets),
 				new ArtifactHandler(queries, null), new ArtifactWriteHandler(new ArtifactWrites(slice.database()),
 						slice.writes(), slice.bodies(), RouteSlice.JSON));
 	}
@@ -109,6 +111,53 @@ class ArtifactRoutesTests {
 			.accept(MediaType.parseMediaType(accept))
 			.exchange(), 400);
 		assertThat(problem).containsEntry("title", "Invalid cursor");
+	}
+
+	/**
+	 * The list's bad filters (its bad paging parameters left out: the facets take none), each
+	 * with a paging parameter the facets ignore, even a malformed one.
+	 */
+	static Stream<Arguments> badFacetFilters() {
+		return badListParameters().map(Arguments::get)
+			.filter((bad) -> bad[1].equals(MediaType.APPLICATION_JSON))
+			.filter((bad) -> !((String) bad[0]).startsWith("limit=") && !((String) bad[0]).startsWith("cursor="))
+			.map((bad) -> Arguments.of(bad[0] + "&limit=0&cursor=garbage", bad[2], bad[3]));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badFacetFilters")
+	void badFiltersOfTheFacetsAreTheList400s(String query, String title, String detail) {
+		Map<String, Object> problem = problem(
+				this.client.get().uri("/api/v1/artifacts/facets?" + query).accept(MediaType.APPLICATION_JSON).exchange(),
+				400);
+		assertThat(problem).containsEntry("title", title)
+			.containsEntry("detail", detail)
+			.containsEntry("instance", "/api/v1/artifacts/facets");
+	}
+
+	@Test
+	void theFacetsAreCheckedWithABadValueOfEveryFilter() {
+		assertThat(badFacetFilters().map((bad) -> ((String) bad.get()[0]).replaceAll("=.*", "")).distinct())
+			.containsExactlyInAnyOrder("type", "tag", "collection", "q");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/x-ndjson", "text/event-stream", "application/xml", "text/*" })
+	void theFacetsAreJsonOnlyAnyOtherAcceptIs406BeforeTheFilters(String accept) {
+		Map<String, Object> problem = problem(this.client.get()
+			.uri("/api/v1/artifacts/facets?type=plugin")
+			.accept(MediaType.parseMediaType(accept))
+			.exchange(), 406);
+		assertThat(problem).containsEntry("title", "Not acceptable")
+			.containsEntry("detail", "This resource is available as [application/json].")
+			.containsEntry("instance", "/api/v1/artifacts/facets");
+	}
+
+	@Test
+	void anAcceptOfTheFacetsThatDoesNotParseIs400() {
+		Map<String, Object> problem = problem(
+				this.client.get().uri("/api/v1/artifacts/facets").header("Accept", "garbage").exchange(), 400);
+		assertThat(problem).containsEntry("title", "Malformed request");
 	}
 
 	@ParameterizedTest
