@@ -1,5 +1,7 @@
 package dev.catalog.artifact;
 
+import java.time.Duration;
+
 import dev.catalog.cache.ResponseCache;
 import reactor.core.publisher.Mono;
 
@@ -22,10 +24,13 @@ class FacetHandler {
 
 	private final String top;
 
+	private final Duration loadTimeout;
+
 	FacetHandler(FacetQueries queries, ResponseCache cache, FacetProperties properties) {
 		this.queries = queries;
 		this.cache = cache;
 		this.top = "top-tags=" + properties.topTags() + "&top-collections=" + properties.topCollections();
+		this.loadTimeout = properties.loadTimeout();
 	}
 
 	/**
@@ -35,7 +40,7 @@ class FacetHandler {
 	Mono<ServerResponse> facets(ServerRequest request) {
 		return Mono.fromCallable(() -> ArtifactFilter.of(request))
 			.flatMap((filter) -> this.cache.json(request, "artifacts/facets?" + filter.canonical() + this.top,
-					() -> this.queries.facets(filter)));
+					this.loadTimeout, () -> this.queries.facets(filter)));
 	}
 
 }

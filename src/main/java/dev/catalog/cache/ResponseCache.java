@@ -92,10 +92,21 @@ public class ResponseCache {
 	 * answers go through here, so the representation is implied
 	 */
 	public Mono<ServerResponse> json(ServerRequest request, String key, Supplier<Mono<?>> body) {
+		return json(request, key, this.properties.loadTimeout(), body);
+	}
+
+	/**
+	 * Like {@link #json(ServerRequest, String, Supplier)} for a read known to be slower than
+	 * {@code catalog.cache.load-timeout} allows on a miss (an aggregate over a large part of the
+	 * catalog): a miss or bypass may take {@code loadTimeout}; once loaded it is served like any
+	 * other entry, stale answers included, so only the first request after a change waits.
+	 */
+	public Mono<ServerResponse> json(ServerRequest request, String key, Duration loadTimeout,
+			Supplier<Mono<?>> body) {
 		Mono<byte[]> render = Mono.defer(body).map(this.json::writeValueAsBytes);
 		AcceptEncoding accepted = AcceptEncoding.parse(request.headers().header(HttpHeaders.ACCEPT_ENCODING));
 		if (!this.properties.enabled()) {
-			return bypass(request, accepted, render);
+			return bypass(request, accepted, render, loadTimeout);
 		}
 		Scheduler loop = EventLoops.of(request);
 		return this.loader.lookup(key)
@@ -103,25 +114,27 @@ public class ResponseCache {
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
 			.publishOn(loop)
 			.flatMap((lookup) -> lookup.isPresent()
-					? serve(request, accepted, key, lookup.get(), render.map(this.compression::encodeAll), loop)
-					: bypass(request, accepted, render));
+					? serve(request, accepted, key, lookup.get(), render.map(this.compression::encodeAll), loop,
+							loadTimeout)
+					: bypass(request, accepted, render, loadTimeout));
 	}
 
 	private Mono<ServerResponse> serve(ServerRequest request, AcceptEncoding accepted, String key,
-			CacheStore.Lookup lookup, Mono<Encoded> load, Scheduler loop) {
+			CacheStore.Lookup lookup, Mono<Encoded> load, Scheduler loop, Duration loadTimeout) {
 		long now = this.clock.millis();
 		CacheEntry entry = lookup.current();
 		Source cached = this.loader.cached(key, entry, now, load);
 		if (cached != Source.MISS) {
 			return respond(request, accepted, cached, entry, now);
 		}
-		return this.loader.load(key, lookup, now, load)
+		return this.loader.load(key, lookup, now, load, loadTimeout)
 			.publishOn(loop)
 			.flatMap((served) -> respond(request, accepted, served.source(), served.entry(), this.clock.millis()));
 	}
 
-	private Mono<ServerResponse> bypass(ServerRequest request, AcceptEncoding accepted, Mono<byte[]> render) {
-		return render.timeout(this.properties.loadTimeout())
+	private Mono<ServerResponse> bypass(ServerRequest request, AcceptEncoding accepted, Mono<byte[]> render,
+			Duration loadTimeout) {
+		return render.timeout(loadTimeout)
 			.onErrorMap(TimeoutException.class,
 					(ex) -> new ServiceUnavailableException("The database did not answer in time; try again shortly.",
 							Duration.ofSeconds(1), ex))

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  * per version, kept after a successful refresh until it expires); a refresh never delays a read.</li>
  * <li>Concurrent misses of a key in one generation share one load per instance; across
  * instances one loads under a Redis lock while the others poll for its result for up to
- * {@code miss-wait}, then load themselves. A miss takes at most {@code load-timeout} (then 503).</li>
+ * {@code miss-wait}, then load themselves. A miss takes at most its load timeout (then 503).</li>
  * <li>An answer is stored only if its generation is still current, so a load that raced with
  * a write is never served later. If Redis fails during a miss, the answer is served unstored.</li>
  * <li>If a load fails with an outage ({@code outage}), an entry inside its stale-if-error
@@ -110,8 +110,8 @@ class SwrLoader {
 	 * {@link Source#STALE} with the lookup's entry when the load failed with an outage and the
 	 * entry may answer on error. Fails with the load's error otherwise.
 	 */
-	Mono<Served> load(String key, CacheStore.Lookup lookup, long now, Mono<Encoded> render) {
-		Mono<Served> loaded = miss(key, lookup.generation(), render).doOnNext((served) -> {
+	Mono<Served> load(String key, CacheStore.Lookup lookup, long now, Mono<Encoded> render, Duration timeout) {
+		Mono<Served> loaded = miss(key, lookup.generation(), render, timeout).doOnNext((served) -> {
 			if (served.source() == Source.BYPASS) {
 				this.metrics.bypasses.increment();
 			}
@@ -132,9 +132,9 @@ class SwrLoader {
 
 	/**
 	 * Loads a missing answer once per instance and, across instances, once per lock holder;
-	 * bounded by {@code load-timeout} as a whole.
+	 * bounded by {@code timeout} as a whole (the first caller's, for those who share the load).
 	 */
-	private Mono<Served> miss(String key, long generation, Mono<Encoded> render) {
+	private Mono<Served> miss(String key, long generation, Mono<Encoded> render, Duration timeout) {
 		String flight = key + "@" + generation;
 		Mono<Served> existing = this.loading.get(flight);
 		if (existing != null) {
@@ -143,7 +143,7 @@ class SwrLoader {
 		@SuppressWarnings("unchecked")
 		Mono<Served>[] created = new Mono[1];
 		return this.loading.computeIfAbsent(flight, (name) -> {
-			created[0] = loadOnce(key, generation, render).timeout(this.properties.loadTimeout())
+			created[0] = loadOnce(key, generation, render).timeout(timeout)
 				.onErrorMap(TimeoutException.class,
 						(ex) -> new ServiceUnavailableException(
 								"The database did not answer in time and nothing cached can answer; try again shortly.",

@@ -1,5 +1,6 @@
 package dev.catalog.artifact;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ class ArtifactRoutesTests {
 	/** The real table and handlers, around a database that refuses connections and no cache. */
 	private static RouterFunction<ServerResponse> routes(RouteSlice slice) {
 		ArtifactQueries queries = new ArtifactQueries(slice.database());
-		FacetProperties facets = new FacetProperties(20, 20);
+		FacetProperties facets = new FacetProperties(20, 20, Duration.ofSeconds(5));
 		return ArtifactRoutes.routes(new ArtifactLists(queries, slice.cursors(), null, new StreamProperties(null)),
 				new FacetHandler(new FacetQueries(slice.database(), facets), null, facets),
 				new ArtifactHandler(queries, null), new ArtifactWriteHandler(new ArtifactWrites(slice.database()),

@@ -1,5 +1,6 @@
 package dev.catalog.artifact;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,15 @@ class FacetPropertiesTests {
 		FacetProperties properties = bind(Map.of());
 		assertThat(properties.topTags()).isEqualTo(20);
 		assertThat(properties.topCollections()).isEqualTo(20);
+		assertThat(properties.loadTimeout()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aLoadTimeoutThatIsNotPositiveIsRejected() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> bind(Map.of("catalog.facets.load-timeout", "0s")))
+			.havingRootCause()
+			.withMessage("catalog.facets.load-timeout must be positive, not PT0S");
 	}
 
 	@Test
