@@ -90,7 +90,7 @@ class CacheSwitchesIntegrationTests {
 			.expectHeader()
 			.valueEquals(HttpHeaders.CONTENT_ENCODING, "gzip")
 			.expectHeader()
-			.valueEquals(HttpHeaders.VARY, "Accept-Encoding")
+			.value(HttpHeaders.VARY, (vary) -> assertThat(vary).contains("Accept-Encoding"))
 			.expectHeader()
 			.valueEquals(HttpHeaders.ETAG, etag.substring(0, etag.length() - 1) + "-gz\"")
 			.expectBody(byte[].class)
