@@ -24,7 +24,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static dev.catalog.web.ApiDocs.problem;
 import static org.springdoc.core.fn.builders.apiresponse.Builder.responseBuilder;
-import static org.springdoc.core.fn.builders.arrayschema.Builder.arraySchemaBuilder;
 import static org.springdoc.core.fn.builders.content.Builder.contentBuilder;
 import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
@@ -103,7 +102,7 @@ public class ArtifactLists {
 	}
 
 	private ListRequest artifactsList(ServerRequest request) {
-		ArtifactFilter filter = filter(request);
+		ArtifactFilter filter = ArtifactFilter.of(request);
 		return new ListRequest("artifacts?" + filter.canonical(), filter,
 				(after, limit) -> this.queries.page(filter, after, limit).collectList());
 	}
@@ -114,17 +113,12 @@ public class ArtifactLists {
 	 */
 	private ListRequest membersList(ServerRequest request, boolean missingIs404) {
 		UUID collection = Ids.parse("collection", request.pathVariable("id"));
-		ArtifactFilter filter = filter(request);
+		ArtifactFilter filter = ArtifactFilter.of(request);
 		ArtifactStream.PageSource source = (after, limit) -> this.queries
 			.membersPage(collection, filter, after, limit)
 			.switchIfEmpty(missingIs404 ? Mono.error(() -> new NotFoundException("collection", collection))
 					: Mono.just(List.of()));
 		return new ListRequest("collections/" + collection + "/artifacts?" + filter.canonical(), filter, source);
-	}
-
-	private static ArtifactFilter filter(ServerRequest request) {
-		return ArtifactFilter.parse(request.queryParam("type").orElse(null), request.queryParams().get("tag"),
-				request.queryParam("collection").orElse(null), request.queryParam("q").orElse(null));
 	}
 
 	private Mono<ServerResponse> page(ServerRequest request, ListRequest list) {
@@ -201,7 +195,7 @@ public class ArtifactLists {
 		for (org.springdoc.core.fn.builders.parameter.Builder parameter : pathParameters) {
 			operation.parameter(parameter);
 		}
-		filterParameters(operation);
+		FilterParameters.describe(operation);
 		return operation;
 	}
 
@@ -218,26 +212,6 @@ public class ArtifactLists {
 			.parameter(parameterBuilder().in(ParameterIn.HEADER)
 				.name("Last-Event-ID")
 				.description("With text/event-stream: resume after this event id")
-				.schema(schemaBuilder().type("string")));
-	}
-
-	private static void filterParameters(Builder operation) {
-		operation
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("type")
-				.description("Only artifacts of this type: " + ArtifactType.NAMES)
-				.schema(schemaBuilder().type("string")))
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("tag")
-				.description("Only artifacts with this tag; repeat it to require several (all must match)")
-				.array(arraySchemaBuilder().schema(schemaBuilder().type("string"))))
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("collection")
-				.description("Only members of this collection (UUID)")
-				.schema(schemaBuilder().type("string").format("uuid")))
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("q")
-				.description("Only artifacts whose name contains this, case-insensitively")
 				.schema(schemaBuilder().type("string")));
 	}
 

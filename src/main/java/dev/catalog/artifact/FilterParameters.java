@@ -8,9 +8,8 @@ import static org.springdoc.core.fn.builders.parameter.Builder.parameterBuilder;
 import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
 
 /**
- * The OpenAPI description of the artifact list's filters ({@link ArtifactFilter}), for an
- * operation that takes them without being a list (the facets). It says what
- * {@code ArtifactLists}' own description of the list's filters says.
+ * The OpenAPI description of the artifact list's filters ({@link ArtifactFilter}), shared by
+ * the lists and the facets, which take the same filters.
  */
 final class FilterParameters {
 
