@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -99,41 +100,17 @@ class CrossOriginIntegrationTests {
 
 	@Test
 	void aCrossOriginReadAndItsProblemsCarryTheCorsHeaders() {
-		HttpHeaders page = this.anonymous.get()
-			.uri("/api/v1/artifacts?limit=5")
-			.header(HttpHeaders.ORIGIN, APP)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseHeaders();
+		HttpHeaders page = answer(HttpMethod.GET, "/api/v1/artifacts?limit=5", APP, HttpStatus.OK);
 		assertThat(page.getAccessControlAllowOrigin()).isEqualTo(APP);
 		assertThat(page.getFirst("Timing-Allow-Origin")).isEqualTo(APP);
 		assertThat(page.getFirst("Server-Timing")).isNotNull();
 		VaryIntegrationTests.assertVaries(page);
 
-		HttpHeaders badRequest = this.anonymous.get()
-			.uri("/api/v1/artifacts?limit=0")
-			.header(HttpHeaders.ORIGIN, APP)
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectBody()
-			.returnResult()
-			.getResponseHeaders();
+		HttpHeaders badRequest = answer(HttpMethod.GET, "/api/v1/artifacts?limit=0", APP, HttpStatus.BAD_REQUEST);
 		assertThat(badRequest.getAccessControlAllowOrigin()).isEqualTo(APP);
 		VaryIntegrationTests.assertVaries(badRequest);
 
-		HttpHeaders unauthorized = this.anonymous.delete()
-			.uri("/api/v1/artifacts/6f1c1d2e-0b7a-4c1e-9a51-2d3c4b5a6f70")
-			.header(HttpHeaders.ORIGIN, APP)
-			.exchange()
-			.expectStatus()
-			.isUnauthorized()
-			.expectBody()
-			.returnResult()
-			.getResponseHeaders();
+		HttpHeaders unauthorized = answer(HttpMethod.DELETE, "/api/v1/artifacts/6f1c1d2e-0b7a-4c1e-9a51-2d3c4b5a6f70", APP, HttpStatus.UNAUTHORIZED);
 		assertThat(unauthorized.getAccessControlAllowOrigin()).isEqualTo(APP);
 	}
 
@@ -161,17 +138,22 @@ class CrossOriginIntegrationTests {
 
 	@Test
 	void anotherOriginsReadIsServedWithoutCorsHeaders() {
-		HttpHeaders headers = this.anonymous.get()
-			.uri("/api/v1/artifacts?limit=5")
-			.header(HttpHeaders.ORIGIN, OTHER)
+		HttpHeaders headers = answer(HttpMethod.GET, "/api/v1/artifacts?limit=5", OTHER, HttpStatus.OK);
+		assertCorsHeadersAbsent(headers);
+		VaryIntegrationTests.assertVaries(headers);
+	}
+
+	/** The headers of an anonymous request from {@code origin}, after checking its status. */
+	private HttpHeaders answer(HttpMethod method, String uri, String origin, HttpStatus status) {
+		return this.anonymous.method(method)
+			.uri(uri)
+			.header(HttpHeaders.ORIGIN, origin)
 			.exchange()
 			.expectStatus()
-			.isOk()
+			.isEqualTo(status)
 			.expectBody()
 			.returnResult()
 			.getResponseHeaders();
-		assertCorsHeadersAbsent(headers);
-		VaryIntegrationTests.assertVaries(headers);
 	}
 
 	private WebTestClient.ResponseSpec preflight(String origin, String method, String headers) {
