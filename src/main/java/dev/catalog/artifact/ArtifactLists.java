@@ -1,5 +1,6 @@
 package dev.catalog.artifact;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import dev.catalog.web.Ids;
 import dev.catalog.web.NotFoundException;
 import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
+import dev.catalog.web.RawJson;
 import dev.catalog.web.StreamRequest;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +19,11 @@ import org.springdoc.core.fn.builders.operation.Builder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -126,28 +131,31 @@ public class ArtifactLists {
 		Cursor after = decode(list, page.cursor());
 		int limit = page.limit();
 		String key = list.list() + "limit=" + limit + "&cursor=" + ((after != null) ? page.cursor() : "");
-		return this.cache.json(request, key, () -> list.source()
-			.fetch(after, Page.rowsToRead(limit))
-			.map((rows) -> Page.of(rows, limit, (last) -> this.cursors.encode(list.list(), cursorOf(last)))));
+		return this.cache.json(request, key, () -> list.source().fetch(after, Page.rowsToRead(limit)).map((rows) -> {
+			Page<ListedArtifact> items = Page.of(rows, limit, (last) -> this.cursors.encode(list.list(), last.cursor()));
+			return RawJson.page(items.items().stream().map(ListedArtifact::json).toList(), items.nextCursor());
+		}));
 	}
 
 	private Mono<ServerResponse> ndjson(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
-		Flux<ArtifactSummary> items = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
-				this.chunkSize);
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).body(items, ArtifactSummary.class);
+		DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+		Flux<DataBuffer> lines = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
+				this.chunkSize)
+			.map((artifact) -> buffers.wrap((artifact.json() + "\n").getBytes(StandardCharsets.UTF_8)));
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).body(BodyInserters.fromDataBuffers(lines));
 	}
 
 	private Mono<ServerResponse> sse(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
 		String resumeFrom = request.headers().firstHeader("Last-Event-ID");
 		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : stream.cursor());
-		Flux<ServerSentEvent<Object>> events = ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
-			.map((artifact) -> ServerSentEvent.<Object>builder(artifact)
+		Flux<ServerSentEvent<String>> events = ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
+			.map((artifact) -> ServerSentEvent.builder(artifact.json())
 				.event("artifact")
-				.id(this.cursors.encode(list.list(), cursorOf(artifact)))
+				.id(this.cursors.encode(list.list(), artifact.cursor()))
 				.build())
-			.concatWith(Mono.just(ServerSentEvent.<Object>builder("{}").event("end").build()));
+			.concatWith(Mono.just(ServerSentEvent.builder("{}").event("end").build()));
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.header("X-Accel-Buffering", "no")
@@ -156,10 +164,6 @@ public class ArtifactLists {
 
 	private @Nullable Cursor decode(ListRequest list, @Nullable String cursor) {
 		return (cursor != null) ? this.cursors.decode(list.list(), cursor) : null;
-	}
-
-	private static Cursor cursorOf(ArtifactSummary artifact) {
-		return new Cursor(artifact.position(), artifact.id());
 	}
 
 	/**

@@ -1,16 +1,14 @@
 package dev.catalog.artifact;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.catalog.web.Cursor;
-import io.r2dbc.postgresql.codec.Json;
+import dev.catalog.web.RawJson;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -31,34 +29,34 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 public class ArtifactQueries {
 
 	/**
-	 * The collections of the artifact aliased {@code %1$s} with their sizes, as three parallel
-	 * arrays {@code m.collection_ids}, {@code m.collection_names}, {@code m.collection_counts}
-	 * ordered by name: index lookups on the artifact's memberships, never a count.
+	 * The collections of the artifact aliased {@code %1$s} as a JSON array of
+	 * {@code {"id","name","artifactCount"}} ordered by name: index lookups on the artifact's
+	 * memberships, never a count. Joined with {@code string_agg} rather than {@code json_agg},
+	 * which puts a newline between elements.
 	 */
-	static final String COLLECTIONS_OF = """
-			  LEFT JOIN LATERAL (
-			       SELECT array_agg(c.id ORDER BY c.name, c.id) AS collection_ids,
-			              array_agg(c.name ORDER BY c.name, c.id) AS collection_names,
-			              array_agg(c.artifact_count ORDER BY c.name, c.id) AS collection_counts
-			         FROM collection_artifacts ca
-			         JOIN collections c ON c.id = ca.collection_id
-			        WHERE ca.artifact_id = %1$s.id) AS m ON true
-			""";
+	static final String COLLECTIONS_JSON_OF = """
+			       (SELECT coalesce('[' || string_agg(row_to_json(cj)::text, ',' ORDER BY c.name, c.id) || ']', '[]')::json
+			          FROM collection_artifacts ca
+			          JOIN collections c ON c.id = ca.collection_id
+			         CROSS JOIN LATERAL (SELECT c.id, c.name, c.artifact_count AS "artifactCount") cj
+			         WHERE ca.artifact_id = %1$s.id)""";
 
-	/** The versions of the artifact aliased {@code %1$s}, newest first, as two parallel arrays. */
-	static final String VERSIONS_OF = """
-			       ARRAY(SELECT v.version FROM artifact_versions v
-			              WHERE v.artifact_id = %1$s.id ORDER BY v.released_at DESC, v.version DESC) AS version_names,
-			       ARRAY(SELECT (extract(epoch FROM v.released_at) * 1000000)::bigint FROM artifact_versions v
-			              WHERE v.artifact_id = %1$s.id ORDER BY v.released_at DESC, v.version DESC) AS version_micros,
-			""";
-
+	/**
+	 * Each artifact of the CTE {@code page} with its position and its list representation
+	 * ({@link ArtifactSummary}'s JSON) rendered by PostgreSQL: {@code row_to_json} writes compact
+	 * JSON with the keys in the order given, and {@code json_instant} writes instants as the
+	 * service's JSON mapper does.
+	 */
 	private static final String ENRICH = """
-			SELECT p.id, p.name, p.type, p.description, p.created_at, p.updated_at, p.position_at,
-			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = p.id ORDER BY t.tag) AS tags,
-			       m.collection_ids, m.collection_names, m.collection_counts
+			SELECT p.id, p.position_at, row_to_json(j)::text AS json
 			  FROM page p
-			""" + COLLECTIONS_OF.formatted("p");
+			 CROSS JOIN LATERAL (
+			       SELECT p.id, p.name, p.type, p.description,
+			              ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = p.id ORDER BY t.tag) AS tags,
+			              json_instant(p.created_at) AS "createdAt", json_instant(p.updated_at) AS "updatedAt",
+			""" + COLLECTIONS_JSON_OF.formatted("p") + """
+			 AS collections) j
+			""";
 
 	/** Package-private for the benchmark, which runs this very statement in pgbench. */
 	static final String ARTIFACT_PAGE = """
@@ -105,13 +103,22 @@ public class ArtifactQueries {
 			 ORDER BY e.position_at DESC, e.id DESC
 			""".formatted("%s", ENRICH);
 
+	/** One artifact's {@link ArtifactDetail} JSON, rendered like the list's ({@link #ENRICH}). */
 	private static final String DETAIL = """
-			SELECT a.id, a.name, a.type, a.description, a.metadata, a.created_at, a.updated_at,
-			       ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = a.id ORDER BY t.tag) AS tags,
-			""" + VERSIONS_OF.formatted("a") + """
-			       m.collection_ids, m.collection_names, m.collection_counts
+			SELECT row_to_json(j)::text AS json
 			  FROM artifacts a
-			""" + COLLECTIONS_OF.formatted("a") + """
+			 CROSS JOIN LATERAL (
+			       SELECT a.id, a.name, a.type, a.description,
+			              ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = a.id ORDER BY t.tag) AS tags,
+			              a.metadata,
+			              (SELECT coalesce('[' || string_agg(row_to_json(vj)::text, ','
+			                                   ORDER BY v.released_at DESC, v.version DESC) || ']', '[]')::json
+			                 FROM artifact_versions v
+			                CROSS JOIN LATERAL (SELECT v.version, json_instant(v.released_at) AS "releasedAt") vj
+			                WHERE v.artifact_id = a.id) AS versions,
+			              json_instant(a.created_at) AS "createdAt", json_instant(a.updated_at) AS "updatedAt",
+			""" + COLLECTIONS_JSON_OF.formatted("a") + """
+			 AS collections) j
 			 WHERE a.id = :id
 			""";
 
@@ -124,7 +131,7 @@ public class ArtifactQueries {
 	/**
 	 * Up to {@code limit} artifacts, newest first, after the given position.
 	 */
-	public Flux<ArtifactSummary> page(ArtifactFilter filter, @Nullable Cursor after, int limit) {
+	public Flux<ListedArtifact> page(ArtifactFilter filter, @Nullable Cursor after, int limit) {
 		Map<String, Object> binds = new LinkedHashMap<>();
 		String sql;
 		if (filter.collection() != null) {
@@ -136,7 +143,7 @@ public class ArtifactQueries {
 			sql = ARTIFACT_PAGE.formatted(where(filter, after, "(a.created_at, a.id)", binds));
 		}
 		return bind(this.database.sql(sql), binds).bind("limit", limit)
-			.map(ArtifactQueries::summary)
+			.map(ArtifactQueries::listed)
 			.all();
 	}
 
@@ -144,22 +151,22 @@ public class ArtifactQueries {
 	 * Up to {@code limit} members of a collection, most recently added first, after the given
 	 * position; an empty {@code Mono} if there is no such collection.
 	 */
-	public Mono<List<ArtifactSummary>> membersPage(UUID collection, ArtifactFilter filter, @Nullable Cursor after,
+	public Mono<List<ListedArtifact>> membersPage(UUID collection, ArtifactFilter filter, @Nullable Cursor after,
 			int limit) {
 		Map<String, Object> binds = new LinkedHashMap<>();
 		String where = where(filter, after, "(ca.added_at, ca.artifact_id)", binds);
 		return bind(this.database.sql(MEMBER_PAGE.formatted(where)), binds).bind("collection", collection)
 			.bind("limit", limit)
-			.map((row) -> (row.get("id") != null) ? List.of(summary(row)) : List.<ArtifactSummary>of())
+			.map((row) -> (row.get("id") != null) ? List.of(listed(row)) : List.<ListedArtifact>of())
 			.all()
 			.collectList()
 			.flatMap((rows) -> rows.isEmpty() ? Mono.empty()
 					: Mono.just(rows.stream().flatMap(List::stream).toList()));
 	}
 
-	/** One artifact with tags, metadata, versions and collections, or empty. */
-	public Mono<ArtifactDetail> find(UUID id) {
-		return this.database.sql(DETAIL).bind("id", id).map(ArtifactQueries::detail).one();
+	/** One artifact with tags, metadata, versions and collections ({@link ArtifactDetail}'s JSON), or empty. */
+	public Mono<RawJson> find(UUID id) {
+		return this.database.sql(DETAIL).bind("id", id).map((row) -> new RawJson(row.get("json", String.class))).one();
 	}
 
 	/**
@@ -200,42 +207,10 @@ public class ArtifactQueries {
 		return spec;
 	}
 
-	private static ArtifactSummary summary(Readable row) {
-		return new ArtifactSummary(row.get("id", UUID.class), row.get("name", String.class),
-				row.get("type", String.class), row.get("description", String.class), tags(row),
-				row.get("created_at", Instant.class), row.get("updated_at", Instant.class), collections(row),
-				row.get("position_at", Instant.class));
+	private static ListedArtifact listed(Readable row) {
+		return new ListedArtifact(row.get("id", UUID.class), row.get("position_at", Instant.class),
+				row.get("json", String.class));
 	}
 
-	static ArtifactDetail detail(Readable row) {
-		String[] versionNames = row.get("version_names", String[].class);
-		Long[] versionMicros = row.get("version_micros", Long[].class);
-		List<ArtifactVersion> versions = new ArrayList<>(versionNames.length);
-		for (int i = 0; i < versionNames.length; i++) {
-			versions.add(new ArtifactVersion(versionNames[i], Instant.EPOCH.plus(versionMicros[i], ChronoUnit.MICROS)));
-		}
-		return new ArtifactDetail(row.get("id", UUID.class), row.get("name", String.class),
-				row.get("type", String.class), row.get("description", String.class), tags(row),
-				row.get("metadata", Json.class).asString(), versions, row.get("created_at", Instant.class),
-				row.get("updated_at", Instant.class), collections(row));
-	}
-
-	private static List<String> tags(Readable row) {
-		return Arrays.asList(row.get("tags", String[].class));
-	}
-
-	private static List<ArtifactCollection> collections(Readable row) {
-		UUID[] ids = row.get("collection_ids", UUID[].class);
-		if (ids == null) {
-			return List.of();
-		}
-		String[] names = row.get("collection_names", String[].class);
-		Long[] counts = row.get("collection_counts", Long[].class);
-		List<ArtifactCollection> collections = new ArrayList<>(ids.length);
-		for (int i = 0; i < ids.length; i++) {
-			collections.add(new ArtifactCollection(ids[i], names[i], counts[i]));
-		}
-		return collections;
-	}
 
 }

@@ -27,7 +27,7 @@ final class ArtifactStream {
 	@FunctionalInterface
 	interface PageSource {
 
-		Mono<List<ArtifactSummary>> fetch(@Nullable Cursor after, int limit);
+		Mono<List<ListedArtifact>> fetch(@Nullable Cursor after, int limit);
 
 	}
 
@@ -39,20 +39,20 @@ final class ArtifactStream {
 	 * @param max the most items to emit ({@link Long#MAX_VALUE} for all)
 	 * @param chunkSize items per statement
 	 */
-	static Flux<ArtifactSummary> of(PageSource source, @Nullable Cursor after, long max, int chunkSize) {
+	static Flux<ListedArtifact> of(PageSource source, @Nullable Cursor after, long max, int chunkSize) {
 		return Flux.create((sink) -> new Pump(sink, source, after, max, chunkSize).start());
 	}
 
 	/** One subscriber's stream: a buffer of at most one chunk and the position after it. */
 	private static final class Pump {
 
-		private final FluxSink<ArtifactSummary> sink;
+		private final FluxSink<ListedArtifact> sink;
 
 		private final PageSource source;
 
 		private final int chunkSize;
 
-		private final ArrayDeque<ArtifactSummary> buffer = new ArrayDeque<>();
+		private final ArrayDeque<ListedArtifact> buffer = new ArrayDeque<>();
 
 		private @Nullable Cursor after;
 
@@ -71,7 +71,7 @@ final class ArtifactStream {
 		 */
 		private long demand;
 
-		Pump(FluxSink<ArtifactSummary> sink, PageSource source, @Nullable Cursor after, long max, int chunkSize) {
+		Pump(FluxSink<ListedArtifact> sink, PageSource source, @Nullable Cursor after, long max, int chunkSize) {
 			this.sink = sink;
 			this.source = source;
 			this.after = after;
@@ -128,14 +128,13 @@ final class ArtifactStream {
 				.subscribe((rows) -> received(rows, size, mayGoOn), this::failed);
 		}
 
-		private void received(List<ArtifactSummary> rows, int size, boolean mayGoOn) {
+		private void received(List<ListedArtifact> rows, int size, boolean mayGoOn) {
 			synchronized (this) {
-				List<ArtifactSummary> items = (rows.size() > size) ? rows.subList(0, size) : rows;
+				List<ListedArtifact> items = (rows.size() > size) ? rows.subList(0, size) : rows;
 				this.exhausted = !(mayGoOn && rows.size() > size);
 				this.remaining -= items.size();
 				if (!items.isEmpty()) {
-					ArtifactSummary last = items.get(items.size() - 1);
-					this.after = new Cursor(last.position(), last.id());
+					this.after = items.get(items.size() - 1).cursor();
 				}
 				this.buffer.addAll(items);
 				this.reading = false;

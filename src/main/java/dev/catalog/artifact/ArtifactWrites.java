@@ -27,10 +27,10 @@ class ArtifactWrites {
 	private static final String DETAIL_OF_WRITTEN = """
 			SELECT u.id, u.name, u.type, u.description, u.metadata, u.created_at, u.updated_at,
 			       %s AS tags,
-			""" + ArtifactQueries.VERSIONS_OF.formatted("u") + """
+			""" + ArtifactRows.VERSIONS_OF.formatted("u") + """
 			       m.collection_ids, m.collection_names, m.collection_counts
 			  FROM written u
-			""" + ArtifactQueries.COLLECTIONS_OF.formatted("u");
+			""" + ArtifactRows.COLLECTIONS_OF.formatted("u");
 
 	private static final String SORTED_NEW_TAGS = "ARRAY(SELECT n.tag FROM unnest(CAST(:tags AS text[])) AS n(tag) ORDER BY n.tag)";
 
@@ -109,7 +109,7 @@ class ArtifactWrites {
 			.bind("metadata", artifact.metadata())
 			.bind("tags", artifact.tags().toArray(String[]::new))
 			.bind("now", now)
-			.map(ArtifactQueries::detail)
+			.map(ArtifactRows::detail)
 			.one();
 	}
 
@@ -133,7 +133,7 @@ class ArtifactWrites {
 		if (retag) {
 			spec = spec.bind("tags", patch.tags().toArray(String[]::new));
 		}
-		return spec.map(ArtifactQueries::detail)
+		return spec.map(ArtifactRows::detail)
 			.one()
 			.switchIfEmpty(Mono.error(() -> new NotFoundException("artifact", id)));
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.catalog.cache.Served.Source;
+import dev.catalog.web.RawJson;
 import dev.catalog.web.ServiceUnavailableException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -83,7 +84,8 @@ public class ResponseCache {
 	}
 
 	/**
-	 * Answers with the JSON rendering of what {@code body} emits, through the cache; an empty
+	 * Answers with the JSON rendering of what {@code body} emits (as it is if that is
+	 * {@link RawJson}), through the cache; an empty
 	 * {@code body} or an error is passed on (the error handler renders it), and neither is
 	 * cached. {@code body} is called (and its query built) only when the answer has to be
 	 * loaded, possibly after this request has been answered (a background refresh); a hit
@@ -103,7 +105,8 @@ public class ResponseCache {
 	 */
 	public Mono<ServerResponse> json(ServerRequest request, String key, Duration loadTimeout,
 			Supplier<Mono<?>> body) {
-		Mono<byte[]> render = Mono.defer(body).map(this.json::writeValueAsBytes);
+		Mono<byte[]> render = Mono.defer(body)
+			.map((value) -> (value instanceof RawJson raw) ? raw.utf8() : this.json.writeValueAsBytes(value));
 		AcceptEncoding accepted = AcceptEncoding.parse(request.headers().header(HttpHeaders.ACCEPT_ENCODING));
 		if (!this.properties.enabled()) {
 			return bypass(request, accepted, render, loadTimeout);

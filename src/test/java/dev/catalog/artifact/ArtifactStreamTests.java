@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArtifactStreamTests {
 
 	/** 23 artifacts, newest first, served by keyset like the real query. */
-	private final List<ArtifactSummary> catalog = catalog(23);
+	private final List<ListedArtifact> catalog = catalog(23);
 
 	private final AtomicInteger fetches = new AtomicInteger();
 
@@ -97,8 +97,7 @@ class ArtifactStreamTests {
 
 	@Test
 	void resumesAfterTheGivenPosition() {
-		ArtifactSummary tenth = this.catalog.get(9);
-		StepVerifier.create(ArtifactStream.of(this.source, new Cursor(tenth.position(), tenth.id()), Long.MAX_VALUE, 5))
+		StepVerifier.create(ArtifactStream.of(this.source, this.catalog.get(9).cursor(), Long.MAX_VALUE, 5))
 			.expectNextSequence(this.catalog.subList(10, 23))
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));
@@ -116,13 +115,12 @@ class ArtifactStreamTests {
 		assertThat(this.fetches).hasValue(1);
 	}
 
-	private static List<ArtifactSummary> catalog(int size) {
+	private static List<ListedArtifact> catalog(int size) {
 		Instant newest = Instant.parse("2026-01-01T00:00:00Z");
-		List<ArtifactSummary> artifacts = new ArrayList<>();
+		List<ListedArtifact> artifacts = new ArrayList<>();
 		for (int i = 0; i < size; i++) {
 			Instant at = newest.minusSeconds(i);
-			artifacts.add(new ArtifactSummary(UUID.randomUUID(), "artifact-" + i, "skill", "", List.of(), at, at,
-					List.of(), at));
+			artifacts.add(new ListedArtifact(UUID.randomUUID(), at, "{\"name\":\"artifact-" + i + "\"}"));
 		}
 		return artifacts;
 	}

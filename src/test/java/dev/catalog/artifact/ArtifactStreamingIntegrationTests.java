@@ -129,7 +129,7 @@ class ArtifactStreamingIntegrationTests {
 	@Test
 	void theListQueryEmitsAPageInOrder() {
 		this.catalog.seed(25, 5);
-		StepVerifier.create(this.queries.page(ArtifactFilter.NONE, null, 10).map(ArtifactSummary::createdAt).collectList())
+		StepVerifier.create(this.queries.page(ArtifactFilter.NONE, null, 10).map(ListedArtifact::position).collectList())
 			.assertNext((times) -> assertThat(times).hasSize(10).isSortedAccordingTo(java.util.Comparator.reverseOrder()))
 			.expectComplete()
 			.verify(Duration.ofSeconds(10));

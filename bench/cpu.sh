@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# CPU per request: what one request costs the service, PostgreSQL and Redis, in CPU time read
+# from /proc, beside req/s and latency, for the miss paths (cache bypassed: list, members page,
+# detail), the cached list, the static-bytes ceiling and pgbench running our list statement.
+# Writes bench/results/cpu/RESULTS.md (and raw/*.jsonl).
+#
+#   bench/cpu.sh                 one run (~8 minutes on 2 cores, plus seeding the first time)
+#   BENCH_CPU_LABEL=after bench/cpu.sh    label the run (results go to raw/<label>.jsonl)
+#
+# Settings (environment): BENCH_DURATION (s per step, 20), BENCH_CONNECTIONS (50),
+# BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_JAVA_OPTS (-Xms512m -Xmx1g),
+# BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
+# BENCH_CPU_TARGETS (all: "list members detail cached static pgbench").
+# Warm-up is not a fixed time: each target runs 5 s rounds until two rounds in a row differ by
+# less than 5 % in req/s (at most 12 rounds), then it is measured.
+# On a machine with 8 or more cores the service runs on cores 0-1, PostgreSQL and Redis on 2-5
+# and wrk/pgbench on the rest (taskset); on fewer cores everything shares them, and the report
+# says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+: "${BENCH_DURATION:=20}" "${BENCH_CONNECTIONS:=50}" "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}"
+: "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
+: "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}"
+: "${BENCH_CPU_TARGETS:=list members detail cached static pgbench}"
+CACHED_PORT=18091
+BYPASS_PORT=18092
+RAW="$BENCH_OUT/raw"
+TMP="$BENCH_OUT/tmp"
+mkdir -p "$RAW" "$TMP" "$BENCH_DATA"
+OUT_FILE="$RAW/$BENCH_CPU_LABEL.jsonl"
+rm -f "$OUT_FILE"
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+command -v wrk >/dev/null || { log "wrk is needed (apt-get install wrk)"; exit 1; }
+PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
+ulimit -n 65536 2>/dev/null || true
+
+CORES=$(nproc)
+if [[ $CORES -ge 8 ]]; then
+	PIN_SERVICE="taskset -c 0-1"; PIN_LOAD="taskset -c 6-$((CORES - 1))"; PIN_SERVERS="2-5"
+	PLACEMENT="service on cores 0-1, PostgreSQL and Redis on 2-5, load generator on 6-$((CORES - 1))"
+else
+	PIN_SERVICE=""; PIN_LOAD=""; PIN_SERVERS=""
+	PLACEMENT="all processes share the machine's $CORES cores (nothing pinned)"
+fi
+
+if [[ $BENCH_SKIP_BUILD != 1 ]]; then
+	log "building"
+	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
+		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
+		|| { cat "$TMP/build.log"; exit 1; }
+fi
+CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_service() {
+	local name=$1 port=$2
+	shift 2
+	log "starting $name on port $port"
+	# shellcheck disable=SC2086
+	$PIN_SERVICE java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
+		--server.port="$port" --logging.level.io.zonky=warn "$@" >"$TMP/$name.log" 2>&1 &
+	SERVICE_PID=$!
+	PIDS+=("$SERVICE_PID")
+	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
+		kill -0 "$SERVICE_PID" 2>/dev/null || { tail -50 "$TMP/$name.log" >&2; exit 1; }
+		sleep 1
+	done
+}
+
+CATALOG_DIR="$BENCH_DATA/catalog-$BENCH_ARTIFACTS-$BENCH_COLLECTIONS-0.5"
+start_service cached "$CACHED_PORT" --catalog.data-dir="$CATALOG_DIR" --catalog.seed.artifacts="$BENCH_ARTIFACTS" \
+	--catalog.seed.collections="$BENCH_COLLECTIONS" --catalog.seed.memberships-per-artifact=2 \
+	--catalog.seed.hot-collection-share=0.5 --catalog.cache.fresh=1h --bench.servers-file="$TMP/servers.env"
+CACHED_PID=$SERVICE_PID
+# shellcheck disable=SC1091
+source "$TMP/servers.env"
+start_service bypassed "$BYPASS_PORT" --spring.r2dbc.url="$R2DBC_URL" --spring.r2dbc.username="$R2DBC_USERNAME" \
+	--spring.r2dbc.password="$R2DBC_PASSWORD" --spring.data.redis.url="$REDIS_URL" --catalog.cache.enabled=false \
+	--catalog.seed.artifacts=0
+BYPASS_PID=$SERVICE_PID
+
+PG_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}').port)")
+REDIS_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('$REDIS_URL').port)")
+POSTMASTER=$(ss -ltnpH "sport = :$PG_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+REDIS_PID=$(ss -ltnpH "sport = :$REDIS_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+if [[ -n $PIN_SERVERS ]]; then
+	taskset -a -pc "$PIN_SERVERS" "$POSTMASTER" >/dev/null
+	for child in $(pgrep -P "$POSTMASTER"); do taskset -pc "$PIN_SERVERS" "$child" >/dev/null; done
+	taskset -a -pc "$PIN_SERVERS" "$REDIS_PID" >/dev/null
+fi
+CLK_TCK=$(getconf CLK_TCK)
+
+# CPU ticks of one process (utime + stime; with "reaped", plus its reaped children's)
+ticks() { awk -v reaped="${2:-}" '{ t = $14 + $15; if (reaped) t += $16 + $17; print t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# PostgreSQL: the postmaster with the backends it reaped, plus every live backend
+pg_ticks() {
+	local total
+	total=$(ticks "$POSTMASTER" reaped)
+	for child in $(pgrep -P "$POSTMASTER"); do total=$((total + $(ticks "$child"))); done
+	echo "$total"
+}
+
+HOT=$(python3 -c "import hashlib, uuid; print(uuid.UUID(hashlib.md5(b'collection:0').hexdigest()))")
+SMALL=$(python3 -c "import hashlib, uuid; print(uuid.UUID(hashlib.md5(b'collection:7').hexdigest()))")
+ARTIFACT=$(curl -s "http://localhost:$CACHED_PORT/api/v1/artifacts?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+# measure TARGET PORT PID URL-PATH: warm up until stable, then one measured step
+measure() {
+	local target=$1 port=$2 pid=$3 path=$4 previous=0 rate
+	for round in $(seq 1 12); do
+		rate=$($PIN_LOAD wrk -t2 -c"$BENCH_CONNECTIONS" -d5s "http://localhost:$port$path" 2>/dev/null \
+			| awk '/Requests\/sec/ {print int($2)}')
+		log "  $target warm-up round $round: $rate req/s"
+		if [[ $previous -gt 0 ]] && python3 -c "import sys; sys.exit(0 if abs($rate - $previous) < 0.05 * $previous else 1)"; then
+			break
+		fi
+		previous=$rate
+	done
+	local s0 p0 r0 s1 p1 r1
+	s0=$(ticks "$pid"); p0=$(pg_ticks); r0=$(ticks "$REDIS_PID")
+	$PIN_LOAD wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_DURATION}s" -s bench/report.lua \
+		"http://localhost:$port$path" >"$TMP/wrk.out" 2>&1 || true
+	s1=$(ticks "$pid"); p1=$(pg_ticks); r1=$(ticks "$REDIS_PID")
+	local headers
+	headers=$(curl -s -o /dev/null -D - "http://localhost:$port$path" | tr -d '\r' | grep -iE '^(x-cache|server-timing|content-length):' | tr '\n' ' ')
+	python3 - "$target" "$path" "$BENCH_CONNECTIONS" "$CLK_TCK" "$s0" "$s1" "$p0" "$p1" "$r0" "$r1" "$headers" \
+		"$TMP/wrk.out" >>"$OUT_FILE" <<'EOF'
+import json, re, sys
+target, path, conns, tck, s0, s1, p0, p1, r0, r1, headers, wrk_out = sys.argv[1:]
+tck = int(tck)
+w = json.loads(re.search(r"^WRKJSON (.*)$", open(wrk_out).read(), re.M).group(1))
+n = max(w["requests"], 1)
+cpu = lambda a, b: (int(b) - int(a)) / tck * 1e6 / n
+print(json.dumps({"target": target, "path": path, "connections": int(conns),
+                  "rps": w["requests"] / w["duration_us"] * 1e6, "p50_us": w["p50_us"], "p99_us": w["p99_us"],
+                  "service_us": cpu(s0, s1), "postgres_us": cpu(p0, p1), "redis_us": cpu(r0, r1),
+                  "statuses": w["statuses"], "headers": headers.strip()}))
+EOF
+	tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-8s %(rps)8.0f req/s  service %(service_us)6.0f us/req  postgres %(postgres_us)6.0f us/req  redis %(redis_us)4.0f us/req  p99 %(p99_us)d us" % r)' >&2
+}
+
+for target in $BENCH_CPU_TARGETS; do
+	case $target in
+		list) measure list "$BYPASS_PORT" "$BYPASS_PID" /api/v1/artifacts ;;
+		members) measure members "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/collections/$SMALL/artifacts" ;;
+		detail) measure detail "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/artifacts/$ARTIFACT" ;;
+		cached) measure cached "$CACHED_PORT" "$CACHED_PID" /api/v1/artifacts ;;
+		static) measure static "$CACHED_PORT" "$CACHED_PID" /bench/static ;;
+		pgbench)
+			[[ -n $PGBENCH ]] || { log "no pgbench: skipped"; continue; }
+			java -cp "$CLASSPATH_ARG" dev.catalog.artifact.ListStatement 51 >"$TMP/list.sql"
+			p0=$(pg_ticks)
+			(cd "$TMP" && PGPASSWORD="$R2DBC_PASSWORD" $PIN_LOAD "$PGBENCH" -n -h localhost -p "$PG_PORT" \
+				-U "$R2DBC_USERNAME" -M prepared -f list.sql -c "$BENCH_CONNECTIONS" -j 2 -T "$BENCH_DURATION" postgres \
+				>pgbench.out 2>&1) || cat "$TMP/pgbench.out" >&2
+			p1=$(pg_ticks)
+			python3 - "$BENCH_CONNECTIONS" "$CLK_TCK" "$p0" "$p1" "$BENCH_DURATION" "$TMP/pgbench.out" >>"$OUT_FILE" <<'EOF'
+import json, re, sys
+conns, tck, p0, p1, duration, pgbench_out = sys.argv[1:]
+out = open(pgbench_out).read()
+tx = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))
+lat = float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))
+print(json.dumps({"target": "pgbench", "path": "list statement, -M prepared", "connections": int(conns),
+                  "rps": tx / int(duration), "p50_us": None, "p99_us": None, "latency_avg_us": lat * 1000,
+                  "service_us": 0, "postgres_us": (int(p1) - int(p0)) / int(tck) * 1e6 / max(tx, 1), "redis_us": 0}))
+EOF
+			tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  pgbench  %(rps)8.0f tps    postgres %(postgres_us)6.0f us/statement" % r)' >&2
+			;;
+	esac
+done
+
+python3 - "$OUT_FILE" "$BENCH_CPU_LABEL" "$PLACEMENT" "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')" \
+	"$(cat /proc/loadavg)" >"$RAW/$BENCH_CPU_LABEL.md" <<'EOF'
+import json, sys
+path, label, placement, commit, load = sys.argv[1:]
+rows = {r["target"]: r for r in map(json.loads, open(path))}
+out = [f"### {label} (commit {commit})", "",
+       f"{placement}; load average at the end: {load}", "",
+       "| target | req/s | p50 ms | p99 ms | service µs/req | PostgreSQL µs/req | Redis µs/req | service ÷ PostgreSQL |",
+       "|---|---|---|---|---|---|---|---|"]
+for r in rows.values():
+    ratio = f'{r["service_us"] / r["postgres_us"]:.2f}' if r["postgres_us"] > 1 and r["service_us"] else ""
+    ms = lambda v: f"{v / 1000:.1f}" if v is not None else ""
+    out.append(f'| {r["target"]} | {r["rps"]:.0f} | {ms(r["p50_us"])} | {ms(r["p99_us"])} | {r["service_us"]:.0f} | '
+               f'{r["postgres_us"]:.0f} | {r["redis_us"]:.0f} | {ratio} |')
+if "cached" in rows and "static" in rows:
+    c, s = rows["cached"], rows["static"]
+    out += ["", f'cached ÷ static: service CPU per request {c["service_us"] / s["service_us"]:.2f}, '
+                f'req/s {c["rps"] / s["rps"]:.2f}']
+if "list" in rows:
+    l = rows["list"]
+    out += [f'bypassed list: service + PostgreSQL CPU per request {l["service_us"] + l["postgres_us"]:.0f} µs']
+print("\n".join(out))
+EOF
+cat "$RAW/$BENCH_CPU_LABEL.md"
