@@ -11,13 +11,18 @@
 # BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_JAVA_OPTS (-Xms512m -Xmx1g),
 # BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
 # BENCH_CPU_TARGETS (all: "list members detail cached static pgbench").
-# Warm-up is not a fixed time: each target runs 5 s rounds until two rounds in a row differ by
-# less than 5 % in req/s (at most 12 rounds), then it is measured.
+# Warm-up is not a fixed time: each target runs 5 s rounds, at least 3, until two rounds in a
+# row differ by less than 5 % in req/s (at most 12 rounds), then it is measured. The JIT's own
+# compilation counts as the service's CPU, so targets are always run in the same order.
 # On a machine with 8 or more cores the service runs on cores 0-1, PostgreSQL and Redis on 2-5
 # and wrk/pgbench on the rest (taskset); on fewer cores everything shares them, and the report
 # says so.
+# Any catalog.* / spring.* / management.* property after -- goes to both service instances:
+#   BENCH_CPU_LABEL=no-r2dbc-observation bench/cpu.sh -- --management.observations.enable.r2dbc=false
 set -euo pipefail
 cd "$(dirname "$0")/.."
+EXTRA_ARGS=()
+[[ ${1:-} == -- ]] && { shift; EXTRA_ARGS=("$@"); }
 ROOT=$(pwd)
 : "${BENCH_DURATION:=20}" "${BENCH_CONNECTIONS:=50}" "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}"
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
@@ -62,7 +67,7 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	$PIN_SERVICE java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
-		--server.port="$port" --logging.level.io.zonky=warn "$@" >"$TMP/$name.log" 2>&1 &
+		--server.port="$port" --logging.level.io.zonky=warn "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
@@ -115,7 +120,7 @@ measure() {
 		rate=$($PIN_LOAD wrk -t2 -c"$BENCH_CONNECTIONS" -d5s "http://localhost:$port$path" 2>/dev/null \
 			| awk '/Requests\/sec/ {print int($2)}')
 		log "  $target warm-up round $round: $rate req/s"
-		if [[ $previous -gt 0 ]] && python3 -c "import sys; sys.exit(0 if abs($rate - $previous) < 0.05 * $previous else 1)"; then
+		if [[ $round -ge 3 && $previous -gt 0 ]] && python3 -c "import sys; sys.exit(0 if abs($rate - $previous) < 0.05 * $previous else 1)"; then
 			break
 		fi
 		previous=$rate
@@ -174,11 +179,11 @@ EOF
 done
 
 python3 - "$OUT_FILE" "$BENCH_CPU_LABEL" "$PLACEMENT" "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')" \
-	"$(cat /proc/loadavg)" >"$RAW/$BENCH_CPU_LABEL.md" <<'EOF'
+	"$(cat /proc/loadavg)" "${EXTRA_ARGS[*]}" >"$RAW/$BENCH_CPU_LABEL.md" <<'EOF'
 import json, sys
-path, label, placement, commit, load = sys.argv[1:]
+path, label, placement, commit, load, extra = sys.argv[1:]
 rows = {r["target"]: r for r in map(json.loads, open(path))}
-out = [f"### {label} (commit {commit})", "",
+out = [f"### {label} (commit {commit}{', ' + extra if extra else ''})", "",
        f"{placement}; load average at the end: {load}", "",
        "| target | req/s | p50 ms | p99 ms | service µs/req | PostgreSQL µs/req | Redis µs/req | service ÷ PostgreSQL |",
        "|---|---|---|---|---|---|---|---|"]

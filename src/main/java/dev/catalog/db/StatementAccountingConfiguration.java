@@ -11,7 +11,10 @@ class StatementAccountingConfiguration {
 
 	@Bean
 	ProxyConnectionFactoryCustomizer statementCounting(MeterRegistry registry, StatementProperties properties) {
-		return (builder) -> builder.listener(new StatementCountingListener(registry, properties));
+		return (builder) -> {
+			UnproxiedRows.apply(builder.getProxyConfig());
+			builder.listener(new StatementCountingListener(registry, properties));
+		};
 	}
 
 	@Bean
