@@ -10,7 +10,11 @@
 # Settings (environment): BENCH_DURATION (s per step, 20), BENCH_CONNECTIONS (50),
 # BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_JAVA_OPTS (-Xms512m -Xmx1g),
 # BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
-# BENCH_CPU_TARGETS (all: "list members detail cached static pgbench").
+# BENCH_CPU_TARGETS (all: "list members detail cached static pgbench open"), BENCH_OPEN_DURATION
+# (s per open-model step, 30).
+# "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
+# schedule (dev.catalog.bench.OpenModel) at 50 % and 80 % of the req/s this run measured for
+# them, latency measured from when each request was due: p50, p99, p99.9.
 # Warm-up is not a fixed time: each target runs 5 s rounds, at least 3, until two rounds in a
 # row differ by less than 5 % in req/s (at most 12 rounds), then it is measured. The JIT's own
 # compilation counts as the service's CPU, so targets are always run in the same order.
@@ -27,7 +31,8 @@ ROOT=$(pwd)
 : "${BENCH_DURATION:=20}" "${BENCH_CONNECTIONS:=50}" "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}"
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
 : "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}"
-: "${BENCH_CPU_TARGETS:=list members detail cached static pgbench}"
+: "${BENCH_CPU_TARGETS:=list members detail cached static pgbench open}"
+: "${BENCH_OPEN_DURATION:=30}"
 CACHED_PORT=18091
 BYPASS_PORT=18092
 RAW="$BENCH_OUT/raw"
@@ -155,6 +160,23 @@ for target in $BENCH_CPU_TARGETS; do
 		detail) measure detail "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/artifacts/$ARTIFACT" ;;
 		cached) measure cached "$CACHED_PORT" "$CACHED_PID" /api/v1/artifacts ;;
 		static) measure static "$CACHED_PORT" "$CACHED_PID" /bench/static ;;
+		open)
+			for spec in "list $BYPASS_PORT /api/v1/artifacts" "cached $CACHED_PORT /api/v1/artifacts"; do
+				read -r of port path <<<"$spec"
+				capacity=$(python3 -c "import json,sys
+rows=[json.loads(l) for l in open('$OUT_FILE')]
+print(next((r['rps'] for r in rows if r['target']=='$of'), 0))")
+				[[ $capacity == 0 ]] && { log "open: no measured capacity for $of; skipped"; continue; }
+				for share in 50 80; do
+					rate=$(python3 -c "print(round($capacity * $share / 100, 1))")
+					$PIN_LOAD java -cp "$CLASSPATH_ARG" dev.catalog.bench.OpenModel "http://localhost:$port$path" "$rate" \
+						"$BENCH_OPEN_DURATION" 2>/dev/null | sed -n 's/^OPENJSON //p' | python3 -c "import json,sys
+r=json.load(sys.stdin); r.update(target='open-$of-$share', path='$path', connections=None, rps=r['completed']/r['seconds'],
+  service_us=0, postgres_us=0, redis_us=0, share=$share); print(json.dumps(r))" >>"$OUT_FILE"
+					tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-14s %(rate)8.0f req/s due  p50 %(p50_us)d us  p99 %(p99_us)d us  p99.9 %(p999_us)d us  errors %(errors)d" % r)' >&2
+				done
+			done
+			;;
 		pgbench)
 			[[ -n $PGBENCH ]] || { log "no pgbench: skipped"; continue; }
 			java -cp "$CLASSPATH_ARG" dev.catalog.artifact.ListStatement 51 >"$TMP/list.sql"
@@ -187,7 +209,7 @@ out = [f"### {label} (commit {commit}{', ' + extra if extra else ''})", "",
        f"{placement}; load average at the end: {load}", "",
        "| target | req/s | p50 ms | p99 ms | service µs/req | PostgreSQL µs/req | Redis µs/req | service ÷ PostgreSQL |",
        "|---|---|---|---|---|---|---|---|"]
-for r in rows.values():
+for r in [r for r in rows.values() if not r["target"].startswith("open-")]:
     ratio = f'{r["service_us"] / r["postgres_us"]:.2f}' if r["postgres_us"] > 1 and r["service_us"] else ""
     ms = lambda v: f"{v / 1000:.1f}" if v is not None else ""
     out.append(f'| {r["target"]} | {r["rps"]:.0f} | {ms(r["p50_us"])} | {ms(r["p99_us"])} | {r["service_us"]:.0f} | '
@@ -199,6 +221,13 @@ if "cached" in rows and "static" in rows:
 if "list" in rows:
     l = rows["list"]
     out += [f'bypassed list: service + PostgreSQL CPU per request {l["service_us"] + l["postgres_us"]:.0f} µs']
+opens = [r for r in rows.values() if r["target"].startswith("open-")]
+if opens:
+    out += ["", "Open model (requests on a fixed schedule; latency from when each was due):", "",
+            "| list | share of measured req/s | req/s due | p50 ms | p99 ms | p99.9 ms | errors |", "|---|---|---|---|---|---|---|"]
+    for r in opens:
+        out.append(f'| {r["target"].split("-")[1]} | {r["share"]} % | {r["rate"]:.0f} | {r["p50_us"] / 1000:.1f} | '
+                   f'{r["p99_us"] / 1000:.1f} | {r["p999_us"] / 1000:.1f} | {r["errors"]} |')
 print("\n".join(out))
 EOF
 cat "$RAW/$BENCH_CPU_LABEL.md"

@@ -28,11 +28,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param warmUp whether the reads the features registered as {@link WarmUpPath}s are loaded
  * at start-up
  * @param warmUpWait how long start-up waits for the warm-up before going on without it
+ * @param warmUpRequests how many requests of the warm-up paths (hits, in every content coding)
+ * the instance sends itself after loading them and before it reports ready, so that the JIT has
+ * compiled the hit path before a load balancer sends it traffic; start-up waits for them at most
+ * {@code warmUpWait} more (0: none)
  */
 @ConfigurationProperties("catalog.cache")
 public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, Duration staleIfError,
 		String keyPrefix, Duration loadTimeout, Duration refreshTimeout, Duration missWait, Double earlyRefreshBeta,
-		Duration circuitBreakerWait, Boolean warmUp, Duration warmUpWait) {
+		Duration circuitBreakerWait, Boolean warmUp, Duration warmUpWait, Integer warmUpRequests) {
 
 	public CacheProperties {
 		enabled = (enabled != null) ? enabled : true;
@@ -47,6 +51,7 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		circuitBreakerWait = (circuitBreakerWait != null) ? circuitBreakerWait : Duration.ofSeconds(5);
 		warmUp = (warmUp != null) ? warmUp : true;
 		warmUpWait = (warmUpWait != null) ? warmUpWait : Duration.ofSeconds(3);
+		warmUpRequests = (warmUpRequests != null) ? warmUpRequests : 5000;
 		requirePositive("fresh", fresh);
 		requireNotNegative("stale", stale);
 		requireNotNegative("stale-if-error", staleIfError);
@@ -55,6 +60,9 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		requireNotNegative("miss-wait", missWait);
 		requirePositive("circuit-breaker-wait", circuitBreakerWait);
 		requireNotNegative("warm-up-wait", warmUpWait);
+		if (warmUpRequests < 0) {
+			throw new IllegalArgumentException("catalog.cache.warm-up-requests must not be negative");
+		}
 		if (earlyRefreshBeta < 0) {
 			throw new IllegalArgumentException("catalog.cache.early-refresh-beta must not be negative");
 		}

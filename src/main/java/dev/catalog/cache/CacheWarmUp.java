@@ -10,9 +10,11 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -26,6 +28,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code catalog.cache.warm-up-wait}; what is not done by then finishes in the background.
  * Failures are logged and otherwise ignored. Nothing is loaded when the cache or the warm-up is
  * off.
+ * <p>
+ * Then it sends itself {@code catalog.cache.warm-up-requests} more requests of the same paths,
+ * in each content coding: hits, which cost PostgreSQL nothing, and which let the JIT compile
+ * the hit path before the instance reports ready (this listener runs before Spring Boot
+ * publishes readiness). Without them, an instance that just started served the cached list at
+ * a fraction of its speed for its first seconds of traffic (bench/results/cpu/warm-start.md).
  */
 class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
@@ -62,23 +70,48 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 					.thenReturn(path + " " + response.statusCode().value() + " "
 							+ response.headers().asHttpHeaders().getFirst("X-Cache")))
 				.timeout(Duration.ofSeconds(30))
-				.onErrorResume((ex) -> reactor.core.publisher.Mono.just(path + " failed: " + ex)))
+				.onErrorResume((ex) -> Mono.just(path + " failed: " + ex)))
 			.doOnNext((outcome) -> logger.debug("Cache warm-up: {}", outcome))
 			.then()
 			.toFuture();
+		if (await(done, "Cache warm-up")) {
+			await(exercise(client), "Warm-up of the hit path (" + this.properties.warmUpRequests() + " requests)");
+		}
+	}
+
+	private static final List<String> CODINGS = List.of("identity", "gzip", "br, gzip");
+
+	/** The warm-up paths again and again, in every coding, a few at a time; failures ignored. */
+	private CompletableFuture<Void> exercise(WebClient client) {
+		int paths = this.paths.size();
+		return Flux.range(0, this.properties.warmUpRequests())
+			.flatMap((i) -> client.get()
+				.uri(this.paths.get(i % paths))
+				.accept(MediaType.APPLICATION_JSON)
+				.header(HttpHeaders.ACCEPT_ENCODING, CODINGS.get((i / paths) % CODINGS.size()))
+				.exchangeToMono((response) -> response.releaseBody())
+				.onErrorResume((ex) -> Mono.empty()), 8)
+			.then()
+			.toFuture();
+	}
+
+	/** Waits at most {@code warm-up-wait} for {@code done}; tells whether it finished. */
+	private boolean await(CompletableFuture<Void> done, String what) {
 		try {
 			done.get(this.properties.warmUpWait().toMillis(), TimeUnit.MILLISECONDS);
-			logger.info("Cache warm-up done");
+			logger.info("{} done", what);
+			return true;
 		}
 		catch (TimeoutException ex) {
-			logger.info("Cache warm-up goes on in the background");
+			logger.info("{} goes on in the background", what);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException ex) {
-			logger.warn("Cache warm-up failed", ex.getCause());
+			logger.warn("{} failed", what, ex.getCause());
 		}
+		return false;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.catalog.CatalogApplication;
 import dev.catalog.CatalogIntegrationTest;
 import dev.catalog.TestCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class CacheWarmUpIntegrationTests {
 
 	@Test
 	void warmUpCachesEveryRegisteredPathBeforeTheInstanceServes() {
-		try (ConfigurableApplicationContext instance = start(true)) {
+		try (ConfigurableApplicationContext instance = start(true, "--catalog.cache.warm-up-requests=0")) {
 			List<String> paths = warmUpPaths(instance);
 			assertThat(paths).contains("/api/v1/artifacts", "/api/v1/collections", "/api/v1/stats");
 			assertThat(entryKeys()).hasSize(paths.size());
@@ -55,6 +56,18 @@ class CacheWarmUpIntegrationTests {
 			for (String path : paths) {
 				http.get().uri(path).exchange().expectStatus().isOk().expectHeader().valueEquals("X-Cache", "HIT");
 			}
+		}
+	}
+
+	@Test
+	void theInstanceSendsItselfTheWarmUpRequestsAsHitsBeforeItServes() {
+		try (ConfigurableApplicationContext instance = start(true, "--catalog.cache.warm-up-requests=600")) {
+			MeterRegistry registry = instance.getBean(MeterRegistry.class);
+			double hits = registry.get("catalog.cache.requests").tag("result", "hit").counter().count();
+			double loads = registry.get("catalog.cache.requests").tag("result", "miss").counter().count();
+			assertThat(hits).as("hits served before run() returned").isGreaterThanOrEqualTo(600);
+			assertThat(loads).as("loads: once per warm-up path, never for the repeated requests")
+				.isEqualTo(warmUpPaths(instance).size());
 		}
 	}
 
@@ -73,11 +86,12 @@ class CacheWarmUpIntegrationTests {
 	 * Start-up waits for the whole warm-up; the timeouts are generous because the machine
 	 * running the tests may be busy, and a warm-up read that timed out would not be cached.
 	 */
-	private static ConfigurableApplicationContext start(boolean warmUp) {
-		return new SpringApplicationBuilder(CatalogApplication.class).profiles("test")
-			.run("--server.port=0", "--catalog.cache.warm-up=" + warmUp, "--catalog.cache.warm-up-wait=60s",
-					"--catalog.cache.fresh=60s", "--catalog.cache.load-timeout=30s",
-					"--catalog.redis.command-timeout=5s");
+	private static ConfigurableApplicationContext start(boolean warmUp, String... more) {
+		List<String> arguments = new java.util.ArrayList<>(List.of("--server.port=0", "--catalog.cache.warm-up=" + warmUp,
+				"--catalog.cache.warm-up-wait=60s", "--catalog.cache.fresh=60s", "--catalog.cache.load-timeout=30s",
+				"--catalog.redis.command-timeout=5s"));
+		arguments.addAll(List.of(more));
+		return new SpringApplicationBuilder(CatalogApplication.class).profiles("test").run(arguments.toArray(String[]::new));
 	}
 
 	private static List<String> warmUpPaths(ConfigurableApplicationContext instance) {
