@@ -73,9 +73,11 @@ class CollectionWrites {
 			              ORDER BY u.n) AS unknown
 			""";
 
+	// inserts carry the artifact's creation time: left NULL, a row trigger (migration 006)
+	// looks it up once per membership; the artifacts are known to exist and locked by then
 	private static final String ADD_ONE = """
-			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at)
-			VALUES (:collection, :artifact, :now)
+			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at, artifact_created_at)
+			SELECT :collection, a.id, :now, a.created_at FROM artifacts a WHERE a.id = :artifact
 			ON CONFLICT DO NOTHING
 			RETURNING artifact_id
 			""";
@@ -87,8 +89,8 @@ class CollectionWrites {
 			""";
 
 	private static final String ADD_MANY = """
-			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at)
-			SELECT :collection, u.id, :now FROM unnest(CAST(:ids AS uuid[])) AS u (id)
+			INSERT INTO collection_artifacts (collection_id, artifact_id, added_at, artifact_created_at)
+			SELECT :collection, a.id, :now, a.created_at FROM artifacts a WHERE a.id = ANY (CAST(:ids AS uuid[]))
 			ON CONFLICT DO NOTHING
 			RETURNING artifact_id
 			""";

@@ -202,6 +202,26 @@ class CollectionWriteIntegrationTests {
 	}
 
 	@Test
+	void membershipsAddedOneByOneAndInBatchesCarryTheirArtifactsCreationTime() {
+		this.catalog.seed(40, 3);
+		String collection = createCollection("Ordered", "").get("id").stringValue();
+		List<String> artifacts = ids("SELECT id::text FROM artifacts ORDER BY id");
+		batch(collection, "{\"add\":[" + quoted(artifacts.subList(0, 30)) + "]}");
+		for (String artifact : artifacts.subList(30, 40)) {
+			this.client.put()
+				.uri("/api/v1/collections/{id}/artifacts/{a}", collection, artifact)
+				.exchange()
+				.expectStatus()
+				.isCreated();
+		}
+		assertThat(this.catalog.count("SELECT count(*) FROM collection_artifacts WHERE collection_id = '" + collection
+				+ "'")).isEqualTo(40);
+		assertThat(this.catalog.count("""
+				SELECT count(*) FROM collection_artifacts ca JOIN artifacts a ON a.id = ca.artifact_id
+				 WHERE ca.artifact_created_at IS DISTINCT FROM a.created_at""")).isZero();
+	}
+
+	@Test
 	void aWriteIsSeenAtOnceByTheArtifactListItsCollectionsAndStats() {
 		this.catalog.seed(30, 3);
 		// read everything once first, so that a cache (if any) holds the old answers
