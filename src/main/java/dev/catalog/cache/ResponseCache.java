@@ -1,5 +1,6 @@
 package dev.catalog.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Serves cacheable JSON reads from a stale-while-revalidate cache in Redis shared by every
+ * Serves cacheable JSON reads (and HTML pages, {@link #html}) from a stale-while-revalidate cache in Redis shared by every
  * instance of the service: the HTTP side of it (what is cached, when, and how it is refreshed
  * is {@link SwrLoader}'s).
  * <p>
@@ -57,6 +58,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * never served, whatever its times say.
  */
 public class ResponseCache {
+
+	private static final MediaType HTML_UTF8 = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
 	private final JsonMapper json;
 
@@ -107,9 +110,28 @@ public class ResponseCache {
 			Supplier<Mono<?>> body) {
 		Mono<byte[]> render = Mono.defer(body)
 			.map((value) -> (value instanceof RawJson raw) ? raw.utf8() : this.json.writeValueAsBytes(value));
+		return cached(request, key, loadTimeout, MediaType.APPLICATION_JSON, render);
+	}
+
+	/**
+	 * Answers with an HTML page (UTF-8) through the cache, on the same terms as
+	 * {@link #json(ServerRequest, String, Supplier)}: a hit is the stored bytes of the negotiated
+	 * coding, read from Redis in one round trip, with no query built or run; an empty
+	 * {@code body} or an error is passed on and not cached (the caller renders its own error
+	 * page). Headers the handler put on the exchange's response before (a
+	 * {@code Content-Security-Policy}) are kept.
+	 * @param key identifies the page across instances; kept apart from the JSON answers' keys
+	 */
+	public Mono<ServerResponse> html(ServerRequest request, String key, Supplier<Mono<String>> body) {
+		Mono<byte[]> render = Mono.defer(body).map((page) -> page.getBytes(StandardCharsets.UTF_8));
+		return cached(request, "html:" + key, this.properties.loadTimeout(), HTML_UTF8, render);
+	}
+
+	private Mono<ServerResponse> cached(ServerRequest request, String key, Duration loadTimeout, MediaType type,
+			Mono<byte[]> render) {
 		AcceptEncoding accepted = AcceptEncoding.parse(request.headers().header(HttpHeaders.ACCEPT_ENCODING));
 		if (!this.properties.enabled()) {
-			return bypass(request, accepted, render, loadTimeout);
+			return bypass(request, accepted, type, render, loadTimeout);
 		}
 		Scheduler loop = EventLoops.of(request);
 		return this.loader.lookup(key)
@@ -117,26 +139,27 @@ public class ResponseCache {
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
 			.publishOn(loop)
 			.flatMap((lookup) -> lookup.isPresent()
-					? serve(request, accepted, key, lookup.get(), render.map(this.compression::encodeAll), loop,
-							loadTimeout)
-					: bypass(request, accepted, render, loadTimeout));
+					? serve(request, accepted, type, key, lookup.get(), render.map(this.compression::encodeAll),
+							loop, loadTimeout)
+					: bypass(request, accepted, type, render, loadTimeout));
 	}
 
-	private Mono<ServerResponse> serve(ServerRequest request, AcceptEncoding accepted, String key,
+	private Mono<ServerResponse> serve(ServerRequest request, AcceptEncoding accepted, MediaType type, String key,
 			CacheStore.Lookup lookup, Mono<Encoded> load, Scheduler loop, Duration loadTimeout) {
 		long now = this.clock.millis();
 		CacheEntry entry = lookup.current();
 		Source cached = this.loader.cached(key, entry, now, load);
 		if (cached != Source.MISS) {
-			return respond(request, accepted, cached, entry, now);
+			return respond(request, accepted, type, cached, entry, now);
 		}
 		return this.loader.load(key, lookup, now, load, loadTimeout)
 			.publishOn(loop)
-			.flatMap((served) -> respond(request, accepted, served.source(), served.entry(), this.clock.millis()));
+			.flatMap((served) -> respond(request, accepted, type, served.source(), served.entry(),
+					this.clock.millis()));
 	}
 
-	private Mono<ServerResponse> bypass(ServerRequest request, AcceptEncoding accepted, Mono<byte[]> render,
-			Duration loadTimeout) {
+	private Mono<ServerResponse> bypass(ServerRequest request, AcceptEncoding accepted, MediaType type,
+			Mono<byte[]> render, Duration loadTimeout) {
 		return render.timeout(loadTimeout)
 			.onErrorMap(TimeoutException.class,
 					(ex) -> new ServiceUnavailableException("The database did not answer in time; try again shortly.",
@@ -144,7 +167,7 @@ public class ResponseCache {
 			.flatMap((bytes) -> {
 				this.metrics.bypasses.increment();
 				CacheEntry entry = CacheEntry.uncached(this.compression.encodeFor(bytes, accepted));
-				return respond(request, accepted, Source.BYPASS, entry, 0);
+				return respond(request, accepted, type, Source.BYPASS, entry, 0);
 			});
 	}
 
@@ -153,8 +176,8 @@ public class ResponseCache {
 	 * as of {@code now} if it was read from Redis. A 304 has no {@code Content-Encoding}: a cache
 	 * must not copy one onto the body it stored.
 	 */
-	private Mono<ServerResponse> respond(ServerRequest request, AcceptEncoding accepted, Source source,
-			CacheEntry entry, long now) {
+	private Mono<ServerResponse> respond(ServerRequest request, AcceptEncoding accepted, MediaType type,
+			Source source, CacheEntry entry, long now) {
 		ContentCoding coding = entry.negotiate(accepted);
 		boolean notModified = notModified(request, entry);
 		ServerResponse.BodyBuilder response = notModified ? ServerResponse.status(HttpStatus.NOT_MODIFIED)
@@ -172,7 +195,7 @@ public class ResponseCache {
 		if (coding != ContentCoding.IDENTITY) {
 			response.header(HttpHeaders.CONTENT_ENCODING, coding.token());
 		}
-		return response.contentType(MediaType.APPLICATION_JSON).bodyValue(entry.body(coding));
+		return response.contentType(type).bodyValue(entry.body(coding));
 	}
 
 	/**

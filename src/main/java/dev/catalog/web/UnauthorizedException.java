@@ -5,15 +5,15 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A write without a bearer token the service accepts: answered with 401 problem+json of type
+ * A write (or a read of secrets, such as share links) without a bearer token the service accepts: answered with 401 problem+json of type
  * {@code .../unauthorized}, title "Unauthorized" and the given detail (what was wrong with the
  * token), with {@code WWW-Authenticate: Bearer realm="artifact-catalog"}.
  */
-class UnauthorizedException extends ErrorResponseException {
+public class UnauthorizedException extends ErrorResponseException {
 
 	static final String CHALLENGE = "Bearer realm=\"artifact-catalog\"";
 
-	UnauthorizedException(String detail) {
+	public UnauthorizedException(String detail) {
 		super(HttpStatus.UNAUTHORIZED, Problems.of(HttpStatus.UNAUTHORIZED, "Unauthorized", detail), null);
 		getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
 	}

@@ -169,7 +169,7 @@ class SharedCacheIntegrationTests {
 	@BeforeEach
 	void emptyCatalogAndCache() {
 		a.database()
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		a.context().getBean(CatalogSeeder.class).seed(new SeedProperties(120, 6, 2.0, 0.5)).block(TIMEOUT);
