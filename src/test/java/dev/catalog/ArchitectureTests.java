@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shape of the service, kept true by the build: features on top ({@code artifact},
- * {@code collection}, {@code stats}), then {@code cache}, then {@code web}, then {@code db};
+ * {@code collection}, {@code stats}, {@code share}, {@code page}), then {@code cache}, then {@code web}, then {@code db};
  * {@code embedded} apart, reached only through {@code META-INF}. Nothing points upward and no
  * two packages import each other. {@link #theRulesCatchAnUpwardImportAndACycle} shows that the
  * rules are not vacuous: the same rules, applied to a planted copy of the layout with one upward
@@ -37,7 +37,8 @@ class ArchitectureTests {
 	static ArchRule layers(String root) {
 		return layeredArchitecture().consideringOnlyDependenciesInLayers()
 			.layer("Features")
-			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..")
+			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".share..",
+					root + ".page..")
 			.layer("Cache")
 			.definedBy(root + ".cache..")
 			.layer("Web")
@@ -69,8 +70,8 @@ class ArchitectureTests {
 			.resideInAPackage(root + ".embedded..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".cache..",
-					root + ".web..", root + ".db..");
+			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".share..",
+					root + ".page..", root + ".cache..", root + ".web..", root + ".db..");
 	}
 
 	@Test

@@ -44,9 +44,13 @@ public class CatalogSeeder {
 			       format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
 			              pg_get_constraintdef(c.oid)) AS restore_statement
 			  FROM pg_constraint c
-			 WHERE c.conrelid = ANY (ARRAY['artifacts', 'artifact_tags', 'artifact_versions', 'collections',
-			                              'collection_artifacts']::regclass[])
-			   AND c.contype IN ('p', 'u', 'f')
+			 WHERE (c.conrelid = ANY (ARRAY['artifacts', 'artifact_tags', 'artifact_versions', 'collections',
+			                               'collection_artifacts']::regclass[])
+			        AND c.contype IN ('p', 'u', 'f'))
+			    -- other tables' keys that point at these (collection_shares): a referenced key cannot go first
+			    OR (c.contype = 'f'
+			        AND c.confrelid = ANY (ARRAY['artifacts', 'artifact_tags', 'artifact_versions', 'collections',
+			                                     'collection_artifacts']::regclass[]))
 			UNION ALL
 			SELECT false, format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
 			  FROM pg_index i
