@@ -235,5 +235,8 @@ function apply(kind, data) {
   recount();
 }
 
+// on a phone the list comes first; the filters open on demand
+if (matchMedia('(max-width: 40rem)').matches) $('filter-panel').open = false;
+
 follow(apply);
 route();

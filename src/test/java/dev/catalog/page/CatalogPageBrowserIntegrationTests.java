@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +111,22 @@ class CatalogPageBrowserIntegrationTests {
 	}
 
 	@Test
+	void thePageIsUsableAtPhoneWidth() {
+		browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+		try {
+			open("http://localhost:" + this.port + "/");
+			long pageWidth = ((Number) script("return document.documentElement.scrollWidth")).longValue();
+			long viewport = ((Number) script("return window.innerWidth")).longValue();
+			assertThat(pageWidth).as("no horizontal scrolling").isLessThanOrEqualTo(viewport);
+			assertThat(shownIds()).hasSize(50);
+			Chromium.screenshot(browser, "catalog-phone");
+		}
+		finally {
+			browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+		}
+	}
+
+	@Test
 	void choosingAFilterShowsItsCountAndTheMatchingList() {
 		Map<String, Object> facets = TestClients.page(this.anonymous, "/api/v1/artifacts/facets").getResponseBody();
 		@SuppressWarnings("unchecked")
@@ -124,7 +139,9 @@ class CatalogPageBrowserIntegrationTests {
 
 		Chromium.await(browser, WAIT, (driver) -> text("total").equals(Long.toString(skills))
 				&& shownIds().size() == skills);
-		List<String> types = browser.findElements(By.cssSelector("#list .type")).stream().map(WebElement::getText).toList();
+		@SuppressWarnings("unchecked")
+		List<String> types = (List<String>) script(
+				"return [...document.querySelectorAll('#list .type')].map((type) => type.textContent)");
 		assertThat(types).hasSize((int) skills).containsOnly("skill");
 		assertThat(shownIds()).containsExactlyElementsOf(idsOf("/api/v1/artifacts?type=skill&limit=200"));
 		Chromium.screenshot(browser, "catalog-filtered");
@@ -153,11 +170,10 @@ class CatalogPageBrowserIntegrationTests {
 				&& !browser.findElements(By.cssSelector("#list li.artifact")).isEmpty());
 	}
 
+	/** Read in one script: the list may be replaced between two WebDriver calls. */
+	@SuppressWarnings("unchecked")
 	private List<String> shownIds() {
-		return browser.findElements(By.cssSelector("#list li.artifact"))
-			.stream()
-			.map((item) -> item.getDomAttribute("data-id"))
-			.toList();
+		return (List<String>) script("return [...document.querySelectorAll('#list li.artifact')].map((li) => li.dataset.id)");
 	}
 
 	private String text(String id) {
