@@ -2,7 +2,7 @@
 // counts, an artifact's detail, a collection's members, and live updates from the change feed.
 
 import { getJson } from './api.js';
-import { follow } from './live.js';
+import { feedPosition, follow } from './live.js';
 import { artifactItem, collectionChoices, el, tagChoices, typeChoices } from './render.js';
 
 const PAGE = 50;
@@ -238,5 +238,5 @@ function apply(kind, data) {
 // on a phone the list comes first; the filters open on demand
 if (matchMedia('(max-width: 40rem)').matches) $('filter-panel').open = false;
 
-follow(apply);
+follow(apply, await feedPosition());
 route();
