@@ -2,6 +2,7 @@ package dev.catalog.cache;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -45,24 +46,31 @@ public class RedisConnection implements AutoCloseable {
 
 	private final Disposable.Composite subscriptions = Disposables.composite();
 
-	private RedisConnection(AbstractRedisClient client, boolean cluster,
+	/** The standalone connection once open: the client's other connections (to sentinels) do not count. */
+	private final AtomicReference<Object> opened;
+
+	private RedisConnection(AbstractRedisClient client, boolean cluster, AtomicReference<Object> opened,
 			Mono<RedisClusterAsyncCommands<String, byte[]>> open) {
 		this.client = client;
 		this.cluster = cluster;
+		this.opened = opened;
 		this.commands = open.cache((connected) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO,
 				() -> Duration.ZERO);
 	}
 
 	/** A standalone Redis, or the primary its sentinels name when {@code uri} is a sentinel URI. */
 	public static RedisConnection standalone(RedisClient client, RedisURI uri) {
-		return new RedisConnection(client, false,
-				Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC, uri))).map((open) -> open.async()));
+		AtomicReference<Object> opened = new AtomicReference<>();
+		return new RedisConnection(client, false, opened,
+				Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC, uri)))
+					.doOnNext(opened::set)
+					.map((open) -> open.async()));
 	}
 
 	/** A Redis Cluster, reached through the seed nodes the client was created with. */
 	public static RedisConnection cluster(RedisClusterClient client) {
 		// the asynchronous connect needs the topology read first (the synchronous one reads it itself)
-		return new RedisConnection(client, true,
+		return new RedisConnection(client, true, new AtomicReference<>(),
 				Mono.defer(() -> Mono.fromCompletionStage(client.refreshPartitionsAsync()))
 					.then(Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC))))
 					.map((open) -> open.async()));
@@ -76,7 +84,8 @@ public class RedisConnection implements AutoCloseable {
 	/**
 	 * Runs {@code listener} whenever Redis may have lost what it was told: when the connection
 	 * to a standalone or Sentinel-watched Redis is lost (it may come back restarted, or as a
-	 * promoted replica that had not received the last writes), before Lettuce can reconnect;
+	 * promoted replica that had not received the last writes), before Lettuce can reconnect (the
+	 * client's own connections to sentinels come and go and do not count);
 	 * on a cluster, when the client sees the topology change (a failover promoted a replica).
 	 * A cluster's node connections are not watched one by one: the client also opens and
 	 * closes connections of its own to refresh the topology.
@@ -94,7 +103,11 @@ public class RedisConnection implements AutoCloseable {
 
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-				listener.run();
+				// the client's short-lived connections to sentinels, opened to ask for the
+				// primary, close after every lookup: only losing the shared one counts
+				if (connection == RedisConnection.this.opened.get()) {
+					listener.run();
+				}
 			}
 
 		});
