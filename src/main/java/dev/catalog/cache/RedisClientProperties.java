@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The service's Redis client ({@code catalog.redis.*}). Where Redis is stays Spring Boot's
- * {@code spring.data.redis.url}.
+ * {@code spring.data.redis.*} ({@link RedisServerProperties}).
  *
  * @param commandTimeout bound on each Redis command, from when it is written until its reply
  * is decoded; a command past it fails, its read answers from PostgreSQL, and it counts towards
