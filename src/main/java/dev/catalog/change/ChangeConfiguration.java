@@ -4,9 +4,7 @@ import java.time.Clock;
 
 import dev.catalog.web.LongLivedRequests;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.r2dbc.spi.ConnectionFactory;
 
-import org.springframework.boot.r2dbc.ConnectionFactoryBuilder;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +16,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class ChangeConfiguration {
 
 	@Bean
-	ChangeLog changeLog(DatabaseClient database) {
-		return new ChangeLog(database);
+	ChangeConnections changeConnections(R2dbcProperties r2dbc, ChangeProperties properties) {
+		return new ChangeConnections(r2dbc, properties.connections());
+	}
+
+	@Bean
+	ChangeLog changeLog(ChangeConnections connections, MeterRegistry registry) {
+		return new ChangeLog(DatabaseClient.create(connections.pool()), registry);
 	}
 
 	@Bean
@@ -32,15 +35,10 @@ class ChangeConfiguration {
 		return new ChangeRetention(log, properties);
 	}
 
-	/** Its connection is its own, made like the pool's but outside it: it is held for good. */
 	@Bean
-	ChangeListener changeListener(R2dbcProperties r2dbc, ChangeFeed feed, ChangeProperties properties,
+	ChangeListener changeListener(ChangeConnections connections, ChangeFeed feed, ChangeProperties properties,
 			ChangeRetention retention) {
-		ConnectionFactory connections = ConnectionFactoryBuilder.withUrl(r2dbc.getUrl())
-			.username(r2dbc.getUsername())
-			.password(r2dbc.getPassword())
-			.build();
-		return new ChangeListener(connections, feed, properties, retention);
+		return new ChangeListener(connections.direct(), feed, properties, retention);
 	}
 
 	@Bean

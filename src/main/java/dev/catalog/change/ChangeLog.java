@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -63,8 +65,14 @@ class ChangeLog {
 
 	private final DatabaseClient database;
 
-	ChangeLog(DatabaseClient database) {
+	private final Counter statements;
+
+	/** @param database on the feed's own pool ({@link ChangeConnections}) */
+	ChangeLog(DatabaseClient database, MeterRegistry registry) {
 		this.database = database;
+		this.statements = Counter.builder("catalog.changes.statements")
+			.description("SQL statements run by the change feed: its reads, resuming clients' reads, pruning")
+			.register(registry);
 	}
 
 	/**
@@ -93,6 +101,10 @@ class ChangeLog {
 	/** Up to {@code limit} changes after {@code after}, below the read's fence; one statement. */
 	Mono<Batch> read(Position after, int limit) {
 		return this.database.sql(READ)
+			.filter((statement) -> {
+				this.statements.increment();
+				return statement;
+			})
 			.bind("txid", Long.toString(after.txid()))
 			.bind("seq", after.seq())
 			.bind("limit", limit)
@@ -113,7 +125,10 @@ class ChangeLog {
 
 	/** Deletes changes recorded longer ago than the retention; one statement. */
 	Mono<Void> prune(Duration retention) {
-		return this.database.sql(PRUNE).bind("retentionMillis", retention.toMillis()).then();
+		return this.database.sql(PRUNE).filter((statement) -> {
+			this.statements.increment();
+			return statement;
+		}).bind("retentionMillis", retention.toMillis()).then();
 	}
 
 	private record Row(long fence, @Nullable Position prunedThrough, @Nullable Change change) {

@@ -18,12 +18,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often the feed reads even without a notification (a safety net: a
  * notification can be lost while the listening connection reconnects)
  * @param pruneInterval how often each instance deletes changes older than the retention
+ * @param connections the most connections of the feed's own pool (its reads and resuming
+ * clients'), besides its one listening connection
  */
 @ConfigurationProperties("catalog.changes")
 record ChangeProperties(@DefaultValue("24h") Duration retention, @DefaultValue("15s") Duration heartbeat,
 		@DefaultValue("10000") int maxSubscribers, @DefaultValue("1000") int buffer,
 		@DefaultValue("500") int batchSize, @DefaultValue("5s") Duration pollInterval,
-		@DefaultValue("1m") Duration pruneInterval) {
+		@DefaultValue("1m") Duration pruneInterval, @DefaultValue("4") int connections) {
 
 	ChangeProperties {
 		requirePositive("retention", retention);
@@ -32,6 +34,9 @@ record ChangeProperties(@DefaultValue("24h") Duration retention, @DefaultValue("
 		requirePositive("prune-interval", pruneInterval);
 		if (maxSubscribers < 0) {
 			throw new IllegalArgumentException("catalog.changes.max-subscribers must not be negative");
+		}
+		if (connections < 1) {
+			throw new IllegalArgumentException("catalog.changes.connections must be at least 1");
 		}
 		if (batchSize < 1 || batchSize > 10_000) {
 			throw new IllegalArgumentException("catalog.changes.batch-size must be from 1 to 10000");

@@ -472,12 +472,14 @@ class ChangeFeedIntegrationTests {
 					.subscribe((event) -> received.incrementAndGet()));
 			}
 			await().atMost(Duration.ofSeconds(60)).until(() -> b.subscribers() == 1000);
-			double before = b.meter("catalog.db.statements");
+			double requestStatements = b.meter("catalog.db.statements");
+			double before = b.meter("catalog.changes.statements");
 			a.createArtifact("to a thousand", "mcp");
 			await().atMost(TIMEOUT).until(() -> received.get() == 1000);
-			double statements = b.meter("catalog.db.statements") - before;
+			double statements = b.meter("catalog.changes.statements") - before;
 			// one read for the batch, and at most one more if the 2 s poll fell in between
 			assertThat(statements).isBetween(1.0, 2.0);
+			assertThat(b.meter("catalog.db.statements")).isEqualTo(requestStatements);
 		}
 		finally {
 			streams.forEach(Disposable::dispose);
