@@ -43,11 +43,7 @@ import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
  */
 public class ArtifactLists {
 
-	/**
-	 * The header of an NDJSON list stream that gives, like the {@code end} event's
-	 * {@code feedPosition} does for Server-Sent Events, the change feed position to follow the
-	 * list from.
-	 */
+	/** The NDJSON stream's header with the feed position to follow it from (SSE: the end event). */
 	static final String FEED_POSITION = "Catalog-Feed-Position";
 
 	private final ArtifactQueries queries;
