@@ -1,5 +1,6 @@
 package dev.catalog.change;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,8 +15,16 @@ import java.util.UUID;
  * @param artifactTypes for an artifact event, its type before and after the change
  * @param data the event's JSON, serialized once for every subscriber
  * @param recordedAt when the write recorded it (PostgreSQL's clock), for the feed lag
+ * @param event the change as a whole Server-Sent Event, encoded once for every subscriber
  */
 record Change(Position position, String kind, List<UUID> collectionIds, List<String> artifactTypes, String data,
-		Instant recordedAt) {
+		Instant recordedAt, byte[] event) {
+
+	Change(Position position, String kind, List<UUID> collectionIds, List<String> artifactTypes, String data,
+			Instant recordedAt) {
+		this(position, kind, collectionIds, artifactTypes, data, recordedAt,
+				("id:" + position.encode() + "\nevent:" + kind + "\ndata:" + data + "\n\n")
+					.getBytes(StandardCharsets.UTF_8));
+	}
 
 }

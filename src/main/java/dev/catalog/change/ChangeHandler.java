@@ -1,5 +1,6 @@
 package dev.catalog.change;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +13,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -31,6 +31,11 @@ class ChangeHandler {
 
 	private static final String GONE = "Changes after this position are older than the retention window and "
 			+ "were pruned; reload the list, then follow the feed from the position its end event gives.";
+
+	private static final byte[] RESET_EVENT = ("event:reset\ndata:{\"detail\":\"" + GONE + "\"}\n\n")
+		.getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] HEARTBEAT_EVENT = ":heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
 
 	/** Stands for "the position is gone": the stream is never subscribed to. */
 	private static final Flux<Object> RESET = Flux.empty();
@@ -61,15 +66,19 @@ class ChangeHandler {
 			.register(registry);
 	}
 
+	/**
+	 * Written as bytes, not {@code ServerSentEvent}s: each change is encoded once per instance
+	 * ({@link Change#event()}) and the same bytes are wrapped, not copied, for every subscriber;
+	 * each event is flushed as it is written.
+	 */
 	Mono<ServerResponse> events(ServerRequest request) {
 		return Mono.fromCallable(() -> ChangeRequest.of(request)).flatMap(this::open).flatMap((items) -> {
-			Flux<ServerSentEvent<String>> events = (items == RESET)
-					? Flux.just(ServerSentEvent.<String>builder("{\"detail\":\"" + GONE + "\"}").event("reset").build())
-					: items.map(this::event);
+			Flux<byte[]> events = (items == RESET) ? Flux.just(RESET_EVENT) : items.map(this::event);
 			return ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("X-Accel-Buffering", "no")
-				.body(events, ServerSentEvent.class);
+				.body((message, context) -> message.writeAndFlushWith(
+						events.map((bytes) -> Mono.just(message.bufferFactory().wrap(bytes)))));
 		});
 	}
 
@@ -124,12 +133,12 @@ class ChangeHandler {
 		}
 	}
 
-	private ServerSentEvent<String> event(Object item) {
+	private byte[] event(Object item) {
 		if (!(item instanceof Change change)) {
-			return ServerSentEvent.<String>builder().comment("heartbeat").build();
+			return HEARTBEAT_EVENT;
 		}
 		this.sent.increment();
-		return ServerSentEvent.<String>builder(change.data()).id(change.position().encode()).event(change.kind()).build();
+		return change.event();
 	}
 
 	private String line(Object item) {

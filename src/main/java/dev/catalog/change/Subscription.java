@@ -52,6 +52,7 @@ final class Subscription {
 	 * once.
 	 */
 	Flux<Object> flux() {
+		// IGNORE: this class never sends beyond the demand it counts, so the sink needs no queue of its own
 		return Flux.create((sink) -> {
 			boolean lost;
 			synchronized (this) {
@@ -71,7 +72,7 @@ final class Subscription {
 			else {
 				drain();
 			}
-		});
+		}, FluxSink.OverflowStrategy.IGNORE);
 	}
 
 	/** Skips what the subscriber already has: positions up to {@code position}. */
