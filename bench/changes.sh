@@ -11,12 +11,13 @@
 #   bench/changes.sh      about 5 minutes on 2 cores
 #
 # Settings (environment): BENCH_WRITES (200), BENCH_IDLE (10000), BENCH_WRITERS (8),
-# BENCH_SECONDS (15), BENCH_JAVA_OPTS (-Xms256m -Xmx1g), BENCH_SKIP_BUILD (0).
+# BENCH_SECONDS (15), BENCH_JAVA_OPTS (-Xms256m -Xmx1g), BENCH_SKIP_BUILD (0), BENCH_ONLY
+# (latency, idle or throughput: that part alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 : "${BENCH_WRITES:=200}" "${BENCH_IDLE:=10000}" "${BENCH_WRITERS:=8}" "${BENCH_SECONDS:=15}"
-: "${BENCH_JAVA_OPTS:=-Xms256m -Xmx1g}" "${BENCH_SKIP_BUILD:=0}"
+: "${BENCH_JAVA_OPTS:=-Xms256m -Xmx1g}" "${BENCH_SKIP_BUILD:=0}" "${BENCH_ONLY:=}"
 OUT="$ROOT/bench/results/changes"
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
@@ -73,13 +74,19 @@ bench() {
 }
 
 echo "{\"run\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD)\",\"cores\":$(nproc)}" >>"$OUT/raw.jsonl"
-for subscribers in 1 100 1000; do
-	log "latency, $subscribers subscribers"
-	bench latency "$A_PORT" "$B_PORT" "$subscribers" "$BENCH_WRITES" "$TOKEN"
-done
-log "heap per idle subscriber, $BENCH_IDLE subscribers"
-bench idle "$B_PORT" "$BENCH_IDLE" "$B_PID"
-log "throughput, 1000 subscribers, $BENCH_WRITERS writers, ${BENCH_SECONDS}s"
-bench throughput "$A_PORT" "$B_PORT" 1000 "$BENCH_SECONDS" "$BENCH_WRITERS" "$TOKEN"
+if [[ -z $BENCH_ONLY || $BENCH_ONLY == latency ]]; then
+	for subscribers in 1 100 1000; do
+		log "latency, $subscribers subscribers"
+		bench latency "$A_PORT" "$B_PORT" "$subscribers" "$BENCH_WRITES" "$TOKEN"
+	done
+fi
+if [[ -z $BENCH_ONLY || $BENCH_ONLY == idle ]]; then
+	log "heap per idle subscriber, $BENCH_IDLE subscribers"
+	bench idle "$B_PORT" "$BENCH_IDLE" "$B_PID" 2>"$OUT/idle-histogram.txt"
+fi
+if [[ -z $BENCH_ONLY || $BENCH_ONLY == throughput ]]; then
+	log "throughput, 1000 subscribers, $BENCH_WRITERS writers, ${BENCH_SECONDS}s"
+	bench throughput "$A_PORT" "$B_PORT" 1000 "$BENCH_SECONDS" "$BENCH_WRITERS" "$TOKEN"
+fi
 curl -s "http://localhost:$B_PORT/actuator/metrics/catalog.changes.lag" | tee -a "$OUT/raw.jsonl"
 echo

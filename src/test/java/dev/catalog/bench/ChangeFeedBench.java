@@ -184,6 +184,8 @@ public final class ChangeFeedBench {
 		awaitConnected(connected, count);
 		Thread.sleep(2000);
 		long with = heapAfterGc(pid);
+		// where it goes: the classes holding most of the heap with every subscriber connected
+		run("jcmd", pid, "GC.class_histogram").lines().limit(40).forEach(System.err::println);
 		streams.forEach(Disposable::dispose);
 		System.out.printf("{\"mode\":\"idle\",\"subscribers\":%d,\"heap_before_kb\":%d,\"heap_with_kb\":%d,"
 				+ "\"bytes_per_subscriber\":%d}%n", count, before / 1024, with / 1024, (with - before) / count);
