@@ -566,4 +566,22 @@ class ChangeFeedIntegrationTests {
 		assertThat(header).matches("\\d+-\\d+");
 	}
 
+	@Test
+	void aBatchOf500MembershipsIsOneEventWithTheNewCount() throws Exception {
+		String collection = a.write("POST", "/api/v1/collections", "{\"name\":\"Batch\"}").get("id").asString();
+		List<String> ids = database().sql("""
+				INSERT INTO artifacts (id, name, type, created_at, updated_at)
+				SELECT gen_random_uuid(), 'member-' || n, 'skill', now(), now() FROM generate_series(1, 500) AS n
+				RETURNING id""").map((row) -> row.get("id", UUID.class).toString()).all().collectList().block(TIMEOUT);
+		try (Events events = b.follow("?event=membership.added", null)) {
+			a.write("POST", "/api/v1/collections/" + collection + "/memberships",
+					"{\"add\":[\"" + String.join("\",\"", ids) + "\"]}");
+			JsonNode batch = data(events.next());
+			assertThat(batch.get("collectionId").asString()).isEqualTo(collection);
+			assertThat(batch.get("artifactCount").asLong()).isEqualTo(500);
+			assertThat(batch.get("artifactIds").size()).isEqualTo(500);
+			events.nothingWithin(Duration.ofMillis(300));
+		}
+	}
+
 }
