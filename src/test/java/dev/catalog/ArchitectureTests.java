@@ -37,7 +37,7 @@ class ArchitectureTests {
 	static ArchRule layers(String root) {
 		return layeredArchitecture().consideringOnlyDependenciesInLayers()
 			.layer("Features")
-			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..")
+			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".change..")
 			.layer("Cache")
 			.definedBy(root + ".cache..")
 			.layer("Web")
@@ -69,8 +69,8 @@ class ArchitectureTests {
 			.resideInAPackage(root + ".embedded..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".cache..",
-					root + ".web..", root + ".db..");
+			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".change..",
+					root + ".cache..", root + ".web..", root + ".db..");
 	}
 
 	@Test

@@ -47,7 +47,7 @@ public class TestCatalog {
 
 	/** Removes every artifact, collection and membership, and every cache entry. */
 	public void reset() {
-		this.database.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+		this.database.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, catalog_changes")
 			.then()
 			.block(TIMEOUT);
 		flushRedis();
