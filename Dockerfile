@@ -1,5 +1,7 @@
-# Build: ./mvnw -DskipTests package && docker build -t artifact-catalog .
-# (or ./mvnw spring-boot:build-image, which needs no Dockerfile)
+# Build: ./mvnw -Pprod -DskipTests package && docker build -t artifact-catalog .
+# (or ./mvnw -Pprod spring-boot:build-image, which needs no Dockerfile). -Pprod leaves the
+# embedded servers' binaries out of the jar (57 MB instead of 194 MB): the image always runs
+# against the PostgreSQL and Redis its configuration names.
 FROM eclipse-temurin:17-jre-alpine
 RUN addgroup -S catalog && adduser -S catalog -G catalog
 WORKDIR /app

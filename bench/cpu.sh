@@ -15,6 +15,7 @@
 # "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
 # schedule (dev.catalog.bench.OpenModel) at 50 % and 80 % of the req/s this run measured for
 # them, latency measured from when each request was due: p50, p99, p99.9.
+# Rate limits are off in both instances (one client on purpose).
 # Warm-up is not a fixed time: each target runs 5 s rounds, at least 3, until two rounds in a
 # row differ by less than 5 % in req/s (at most 12 rounds), then it is measured. The JIT's own
 # compilation counts as the service's CPU, so targets are always run in the same order.
@@ -72,7 +73,7 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	$PIN_SERVICE java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
-		--server.port="$port" --logging.level.io.zonky=warn "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
+		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled=false "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do

@@ -30,7 +30,7 @@ CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.t
 launched=$(date +%s.%N)
 # shellcheck disable=SC2086
 java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication --server.port=$PORT \
-	--logging.level.io.zonky=warn --catalog.data-dir="$BENCH_DATA/catalog-$BENCH_ARTIFACTS-$BENCH_COLLECTIONS-0.5" \
+	--logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.data-dir="$BENCH_DATA/catalog-$BENCH_ARTIFACTS-$BENCH_COLLECTIONS-0.5" \
 	--catalog.seed.artifacts="$BENCH_ARTIFACTS" --catalog.seed.collections="$BENCH_COLLECTIONS" \
 	--catalog.cache.fresh=1h "${EXTRA_ARGS[@]}" >"$BENCH_OUT/tmp/warm.log" 2>&1 &
 PID=$!

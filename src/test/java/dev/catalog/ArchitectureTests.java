@@ -37,8 +37,8 @@ class ArchitectureTests {
 	static ArchRule layers(String root) {
 		return layeredArchitecture().consideringOnlyDependenciesInLayers()
 			.layer("Features")
-			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".share..",
-					root + ".page..")
+			.definedBy(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".change..",
+					root + ".share..", root + ".page..")
 			.layer("Cache")
 			.definedBy(root + ".cache..")
 			.layer("Web")
@@ -70,8 +70,8 @@ class ArchitectureTests {
 			.resideInAPackage(root + ".embedded..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".share..",
-					root + ".page..", root + ".cache..", root + ".web..", root + ".db..");
+			.resideInAnyPackage(root + ".artifact..", root + ".collection..", root + ".stats..", root + ".change..",
+					root + ".share..", root + ".page..", root + ".cache..", root + ".web..", root + ".db..");
 	}
 
 	@Test

@@ -14,30 +14,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No Docker engine runs where the build runs, so the compose file is checked here: it parses,
- * and it wires three instances of the service to one PostgreSQL 17 and one Redis 7 behind a load
- * balancer on 8080, with health checks.
+ * and it wires three instances of the service to one PostgreSQL 17 and a Redis 7 behind a load
+ * balancer on 8080, with health checks; Redis is a primary and a replica watched by three sentinels.
  */
 class ComposeFileTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void composeFileWiresThreeInstancesToOneDatabaseAndOneRedisBehindALoadBalancer() throws IOException {
+	void composeFileWiresThreeInstancesToOneDatabaseAndASentinelWatchedRedisBehindALoadBalancer() throws IOException {
 		Map<String, Object> compose;
 		try (InputStream in = Files.newInputStream(Path.of("compose.yaml"))) {
 			compose = new Yaml().load(in);
 		}
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-		assertThat(services).containsOnlyKeys("postgres", "redis", "catalog", "load-balancer");
+		assertThat(services).containsOnlyKeys("postgres", "redis-primary", "redis-replica", "redis-sentinel-1",
+				"redis-sentinel-2", "redis-sentinel-3", "catalog", "load-balancer");
 		assertThat((String) services.get("postgres").get("image")).startsWith("postgres:17");
-		assertThat((String) services.get("redis").get("image")).startsWith("redis:7");
+		services.entrySet()
+			.stream()
+			.filter((service) -> service.getKey().startsWith("redis-"))
+			.forEach((service) -> assertThat((String) service.getValue().get("image")).startsWith("redis:7"));
+		assertThat((List<String>) services.get("redis-replica").get("command")).containsSequence("--replicaof",
+				"redis-primary", "6379");
+		for (int i = 1; i <= 3; i++) {
+			assertThat(String.join(" ", (List<String>) services.get("redis-sentinel-" + i).get("command")))
+				.contains("sentinel monitor main redis-primary 6379 2")
+				.contains("--sentinel");
+		}
 		services.values().stream()
 			.filter((service) -> !service.containsKey("ports"))
 			.forEach((service) -> assertThat(service).containsKey("healthcheck"));
 
 		Map<String, Object> catalog = services.get("catalog");
 		assertThat((Map<String, Object>) catalog.get("deploy")).containsEntry("replicas", 3);
-		assertThat((Map<String, Object>) catalog.get("environment")).containsKeys("SPRING_R2DBC_URL",
-				"SPRING_R2DBC_USERNAME", "SPRING_R2DBC_PASSWORD", "SPRING_DATA_REDIS_URL", "CATALOG_API_TOKENS");
+		Map<String, Object> environment = (Map<String, Object>) catalog.get("environment");
+		assertThat(environment).containsKeys("SPRING_R2DBC_URL", "SPRING_R2DBC_USERNAME", "SPRING_R2DBC_PASSWORD",
+				"CATALOG_API_TOKENS")
+			// the service finds the primary through the sentinels, never a fixed Redis address
+			.containsEntry("SPRING_DATA_REDIS_SENTINEL_MASTER", "main")
+			.containsEntry("SPRING_DATA_REDIS_SENTINEL_NODES",
+					"redis-sentinel-1:26379,redis-sentinel-2:26379,redis-sentinel-3:26379")
+			.doesNotContainKey("SPRING_DATA_REDIS_URL");
+		assertThat((Map<String, Object>) catalog.get("depends_on")).containsKeys("postgres", "redis-sentinel-1",
+				"redis-sentinel-2", "redis-sentinel-3");
 		assertThat(Files.exists(Path.of("Dockerfile"))).isTrue();
 
 		Map<String, Object> balancer = services.get("load-balancer");

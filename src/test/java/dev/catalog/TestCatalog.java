@@ -47,7 +47,8 @@ public class TestCatalog {
 
 	/** Removes every artifact, collection and membership, and every cache entry. */
 	public void reset() {
-		this.database.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+		this.database.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, "
+				+ "collection_shares, catalog_changes")
 			.then()
 			.block(TIMEOUT);
 		flushRedis();

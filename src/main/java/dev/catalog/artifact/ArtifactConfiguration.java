@@ -2,11 +2,13 @@ package dev.catalog.artifact;
 
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
+import dev.catalog.db.FeedHead;
 import dev.catalog.db.Writes;
 import dev.catalog.web.CursorCodec;
 import dev.catalog.web.JsonBodies;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,8 +31,8 @@ class ArtifactConfiguration {
 	/** Also routed by the collection feature, for a collection's members. */
 	@Bean
 	ArtifactLists artifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
-			StreamProperties stream) {
-		return new ArtifactLists(queries, cursors, cache, stream);
+			StreamProperties stream, ObjectProvider<FeedHead> feedHead) {
+		return new ArtifactLists(queries, cursors, cache, stream, feedHead.getIfAvailable(() -> () -> null));
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.catalog.cache.ResponseCache;
+import dev.catalog.db.FeedHead;
 import dev.catalog.web.Cursor;
 import dev.catalog.web.CursorCodec;
 import dev.catalog.web.Ids;
@@ -47,6 +48,9 @@ import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
  */
 public class ArtifactLists {
 
+	/** The NDJSON stream's header with the feed position to follow it from (SSE: the end event). */
+	static final String FEED_POSITION = "Catalog-Feed-Position";
+
 	private final ArtifactQueries queries;
 
 	private final CursorCodec cursors;
@@ -55,7 +59,11 @@ public class ArtifactLists {
 
 	private final int chunkSize;
 
-	public ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream) {
+	private final FeedHead feedHead;
+
+	public ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream,
+			FeedHead feedHead) {
+		this.feedHead = feedHead;
 		this.queries = queries;
 		this.cursors = cursors;
 		this.cache = cache;
@@ -139,23 +147,34 @@ public class ArtifactLists {
 
 	private Mono<ServerResponse> ndjson(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
+		// taken before the first read: following the feed from it misses nothing the stream does not show
+		String position = this.feedHead.position();
 		DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
 		Flux<DataBuffer> lines = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
 				this.chunkSize)
 			.map((artifact) -> buffers.wrap((artifact.json() + "\n").getBytes(StandardCharsets.UTF_8)));
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).body(BodyInserters.fromDataBuffers(lines));
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).headers((headers) -> {
+			if (position != null) {
+				headers.set(FEED_POSITION, position);
+			}
+		}).body(BodyInserters.fromDataBuffers(lines));
 	}
 
 	private Mono<ServerResponse> sse(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
 		String resumeFrom = request.headers().firstHeader("Last-Event-ID");
 		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : stream.cursor());
-		Flux<ServerSentEvent<String>> events = ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
-			.map((artifact) -> ServerSentEvent.builder(artifact.json())
-				.event("artifact")
-				.id(this.cursors.encode(list.list(), artifact.cursor()))
-				.build())
-			.concatWith(Mono.just(ServerSentEvent.builder("{}").event("end").build()));
+		Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
+			// taken before the first read: following the feed from it misses nothing the stream does not show
+			String position = this.feedHead.position();
+			String end = (position != null) ? "{\"feedPosition\":\"" + position + "\"}" : "{}";
+			return ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
+				.map((artifact) -> ServerSentEvent.builder(artifact.json())
+					.event("artifact")
+					.id(this.cursors.encode(list.list(), artifact.cursor()))
+					.build())
+				.concatWith(Mono.just(ServerSentEvent.builder(end).event("end").build()));
+		});
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.header("X-Accel-Buffering", "no")
@@ -184,7 +203,10 @@ public class ArtifactLists {
 					application/x-ndjson streams one artifact per line (every matching artifact when no limit \
 					is given); text/event-stream sends one 'artifact' event per artifact, with a resume cursor \
 					as its id, then an 'end' event. A client that reconnects with Last-Event-ID resumes after \
-					the last artifact it received.""");
+					the last artifact it received. To keep the list current afterwards, follow GET /api/v1/changes \
+					from the position in the end event's feedPosition (NDJSON: the Catalog-Feed-Position header), \
+					taken before the list's first read: no change made during or after the read is missed, and \
+					one that the list already shows may come again, harmlessly.""");
 		pagingParameters(operation);
 		operation.response(responseBuilder().responseCode("200")
 			.description("A page, a stream of lines, or a stream of events")

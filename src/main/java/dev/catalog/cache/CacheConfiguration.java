@@ -44,16 +44,18 @@ class CacheConfiguration {
 	@Bean
 	RedisSync redisSync(RedisConnection redis) {
 		RedisSync sync = new RedisSync();
-		// a Redis that dropped the connection may have restarted with older data, or missed a
-		// generation change: fold PostgreSQL's generation in before serving from it again
-		redis.onDisconnected(sync::redisMayHaveMissedChanges);
+		// a Redis that dropped the connection (or a cluster that failed over) may have restarted
+		// with older data, lost a generation advance or missed a generation change: fold
+		// PostgreSQL's generation in, and advance, before serving from it again
+		redis.onDisconnected(sync::redisMayHaveLostData);
 		return sync;
 	}
 
 	@Bean
 	CacheStore cacheStore(RedisConnection redis, CircuitBreaker redisCircuitBreaker, CacheProperties properties,
-			CacheMetrics metrics, RedisSync sync) {
-		return new CacheStore(redis, redisCircuitBreaker, properties.keyPrefix(), metrics, sync);
+			CacheMetrics metrics, RedisSync sync, RedisClientProperties client) {
+		return new CacheStore(redis, redisCircuitBreaker, properties.keyPrefix(), metrics, sync,
+				redis.cluster() ? client.generationShards() : 1, redis.cluster());
 	}
 
 	@Bean(destroyMethod = "stop")

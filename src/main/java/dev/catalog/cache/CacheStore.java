@@ -13,10 +13,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,11 +29,19 @@ import reactor.core.publisher.Mono;
  * is counted, marks Redis as possibly out of sync ({@link RedisSync}), and surfaces as
  * {@link CacheUnavailableException}.
  * <p>
- * Keys: {@code <prefix>generation} (the catalog generation, a decimal integer),
- * {@code <prefix>generation:pg} (the last PostgreSQL generation folded into it),
- * {@code <prefix>entry:<key>} (entries), {@code <prefix>lock:<key>@<version>} (refresh and
- * load locks). Entries of every generation share one key per request key, so a new answer
+ * Keys: {@code <prefix><tag>generation} (the catalog generation, a decimal integer),
+ * {@code <prefix><tag>generation:pg} (the last PostgreSQL generation folded into it),
+ * {@code <prefix><tag>entry:<key>} (entries), {@code <prefix><tag>lock:<key>@<version>} (refresh
+ * and load locks). Entries of every generation share one key per request key, so a new answer
  * replaces the old one instead of leaving it to expire.
+ * <p>
+ * On a standalone Redis the tag is empty and there is one generation. On a Redis Cluster the
+ * generation exists once per shard ({@code catalog.redis.generation-shards}); the tag is the
+ * hash tag {@code {n}} of the request key's shard, so that everything one command or script reads
+ * together (a shard's generation, a key's entry and its locks) lives in one hash slot: a lookup
+ * is still one {@code MGET}, a store still one script. Reads of different keys reach different
+ * shards' generations and so spread over the primaries; a write advances every shard's
+ * generation (one script per shard, sent together), and completes only when all advanced.
  */
 class CacheStore {
 
@@ -53,26 +62,35 @@ class CacheStore {
 
 	private final RedisSync sync;
 
-	private final String generationKey;
+	private final String keyPrefix;
 
-	private final String markKey;
+	private final int shards;
 
-	private final String entryPrefix;
-
-	private final String lockPrefix;
+	private final boolean tagged;
 
 	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
+	/**
+	 * @param shards copies of the generation, each in its own hash slot; more than one only on a
+	 * cluster ({@code tagged})
+	 * @param tagged whether keys carry a hash tag (a Redis Cluster)
+	 */
 	CacheStore(RedisConnection connection, CircuitBreaker breaker, String keyPrefix, CacheMetrics metrics,
-			RedisSync sync) {
+			RedisSync sync, int shards, boolean tagged) {
+		if (tagged && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
+			throw new IllegalArgumentException("catalog.cache.key-prefix must not contain { or } on a Redis Cluster, "
+					+ "where the service puts its own hash tags after it: " + keyPrefix);
+		}
+		if (shards != 1 && !tagged) {
+			throw new IllegalArgumentException("More than one generation shard needs hash tags");
+		}
 		this.connection = connection;
 		this.breaker = breaker;
 		this.metrics = metrics;
 		this.sync = sync;
-		this.generationKey = keyPrefix + "generation";
-		this.markKey = keyPrefix + "generation:pg";
-		this.entryPrefix = keyPrefix + "entry:";
-		this.lockPrefix = keyPrefix + "lock:";
+		this.keyPrefix = keyPrefix;
+		this.shards = shards;
+		this.tagged = tagged;
 	}
 
 	/** What Redis holds for a key: the current generation and the entry, if any. */
@@ -93,27 +111,27 @@ class CacheStore {
 
 	/** Succeeds if Redis answers now. */
 	Mono<Void> probe() {
-		return redis((commands) -> commands.exists(this.generationKey)).then();
+		return redis((commands) -> commands.exists(generationKey(0))).then();
 	}
 
 	/** The current generation and the key's entry, in one round trip. */
 	Mono<Lookup> lookup(String key) {
-		return redis((commands) -> commands.mget(this.generationKey, entryKey(key)))
-			.flatMap((values) -> lookup(values, false));
+		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key)))
+			.flatMap((values) -> lookup(shard(key), values, false));
 	}
 
 	/** Like {@link #lookup} and also whether the given lock is held, in one round trip. */
 	Mono<Lookup> poll(String key, String lock) {
-		return redis((commands) -> commands.mget(this.generationKey, entryKey(key), lockKey(lock)))
-			.flatMap((values) -> lookup(values, values.get(2).hasValue()));
+		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key), lockKey(lock)))
+			.flatMap((values) -> lookup(shard(key), values, values.get(2).hasValue()));
 	}
 
-	private Mono<Lookup> lookup(List<KeyValue<String, byte[]>> values, boolean locked) {
+	private Mono<Lookup> lookup(int shard, List<KeyValue<String, byte[]>> values, boolean locked) {
 		CacheEntry entry = values.get(1).hasValue() ? CacheEntry.decode(values.get(1).getValue()) : null;
 		if (values.get(0).hasValue()) {
 			return Mono.just(new Lookup(parse(values.get(0).getValue()), entry, locked));
 		}
-		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.INIT, new String[] { this.generationKey },
+		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.INIT, new String[] { generationKey(shard) },
 				initial()))
 			.map((generation) -> new Lookup(generation, entry, locked));
 	}
@@ -122,7 +140,7 @@ class CacheStore {
 	Mono<Boolean> store(String key, CacheEntry entry, long ttlMillis) {
 		this.metrics.entrySizes.record(entry.data().length);
 		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.STORE,
-				new String[] { this.generationKey, entryKey(key) }, ascii(Long.toString(entry.generation())),
+				new String[] { generationKey(shard(key)), entryKey(key) }, ascii(Long.toString(entry.generation())),
 				entry.data(), ascii(Long.toString(Math.max(1, ttlMillis)))))
 			.map((stored) -> stored == 1L);
 	}
@@ -140,23 +158,30 @@ class CacheStore {
 			.then();
 	}
 
-	/** Advances the generation; emits the new one. */
-	Mono<Long> bump() {
-		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.BUMP, new String[] { this.generationKey },
-				initial()));
+	/** Advances the generation (every shard's); completes when all advanced, fails if one did not. */
+	Mono<Void> bump() {
+		return Flux.range(0, this.shards)
+			.flatMap((shard) -> redis((commands) -> RedisScripts.eval(commands, RedisScripts.BUMP,
+					new String[] { generationKey(shard) }, initial())), this.shards)
+			.then();
 	}
 
 	/**
 	 * Advances the generation if PostgreSQL's generation moved since it was last folded in, or
-	 * if {@code force}; emits the current generation.
+	 * if {@code force}, in every shard (each keeps its own mark, so a shard that a failed fold-in
+	 * missed still advances in the next); emits the first shard's current generation.
 	 */
 	Mono<Long> resync(long postgresGeneration, boolean force) {
-		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.RESYNC,
-				new String[] { this.generationKey, this.markKey }, ascii(Long.toString(postgresGeneration)),
-				initial(), ascii(force ? "1" : "0")));
+		return Flux.range(0, this.shards)
+			.flatMapSequential((shard) -> redis((commands) -> RedisScripts.eval(commands, RedisScripts.RESYNC,
+					new String[] { generationKey(shard), markKey(shard) }, ascii(Long.toString(postgresGeneration)),
+					initial(), ascii(force ? "1" : "0"))), this.shards)
+			.collectList()
+			.map((generations) -> generations.get(0));
 	}
 
-	private <T> Mono<T> redis(Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+	private <T> Mono<T> redis(
+			Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
 		return this.connection.execute(command)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker))
 			.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), (ex) -> {
@@ -175,12 +200,31 @@ class CacheStore {
 			});
 	}
 
-	private String entryKey(String key) {
-		return this.entryPrefix + key;
+	/** The shard of a request key: the same on every instance (String's hash is specified). */
+	int shard(String key) {
+		return (this.shards == 1) ? 0 : Math.floorMod(key.hashCode(), this.shards);
 	}
 
+	private String tag(int shard) {
+		return this.tagged ? "{" + shard + "}" : "";
+	}
+
+	String generationKey(int shard) {
+		return this.keyPrefix + tag(shard) + "generation";
+	}
+
+	private String markKey(int shard) {
+		return this.keyPrefix + tag(shard) + "generation:pg";
+	}
+
+	String entryKey(String key) {
+		return this.keyPrefix + tag(shard(key)) + "entry:" + key;
+	}
+
+	/** A lock is named {@code <key>@<version>}: it lives in its key's slot, so a poll reads both at once. */
 	private String lockKey(String lock) {
-		return this.lockPrefix + lock;
+		int at = lock.lastIndexOf('@');
+		return this.keyPrefix + tag(shard((at < 0) ? lock : lock.substring(0, at))) + "lock:" + lock;
 	}
 
 	/**

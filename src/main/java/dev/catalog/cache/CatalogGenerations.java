@@ -24,11 +24,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * the write committed, or this instance could not reach Redis and the write is recorded in
  * PostgreSQL's {@code catalog_generation} sequence. In the second case no instance serves from
  * Redis again before folding that sequence into the Redis generation: every instance does that
- * ({@link #ready()}) before its first read from Redis, after every Redis disconnection it
- * notices and after every Redis command that failed, and the writing instance keeps retrying
+ * ({@link #ready()}) before its first read from Redis, after every Redis disconnection (or
+ * cluster failover) it notices and after every Redis command that failed, and the writing instance keeps retrying
  * it in the background until it succeeds. An entry loaded in a generation can only be stored
  * while that generation is still current (checked atomically in Redis), so a load that raced
- * with a write never reappears later.
+ * with a write never reappears later. A fold-in after a disconnection or failover advances the
+ * generation even when PostgreSQL's did not move: Redis acknowledges an advance before its
+ * replicas have it, so a promoted replica (or a restarted Redis) may have lost it.
  * <p>
  * <b>Limits.</b> If Redis stays reachable for some instances while it is not for the writer
  * (a partial network partition), those instances can serve pre-write answers until the writer
@@ -109,7 +111,8 @@ class CatalogGenerations implements CatalogChanges {
 				return Mono.error(new CacheUnavailableException(new IllegalStateException("Redis circuit open")));
 			}
 			long target = this.sync.epoch();
-			boolean force = this.forceBump.get();
+			long losses = this.sync.losses();
+			boolean force = this.forceBump.get() || this.sync.lossUnhandled(losses);
 			// Redis first: while it is down, finding out must not cost a SQL statement per try
 			return this.store.probe()
 				.then(this.database.sql(CURRENT)
@@ -121,6 +124,7 @@ class CatalogGenerations implements CatalogChanges {
 				.doOnNext((generation) -> {
 					if (force) {
 						this.forceBump.set(false);
+						this.sync.lossesHandledUpTo(losses);
 					}
 					this.sync.syncedUpTo(target);
 					logger.debug("Cache generation resynchronised with PostgreSQL: {}", generation);

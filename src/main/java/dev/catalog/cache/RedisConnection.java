@@ -2,57 +2,112 @@ package dev.catalog.cache;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
- * One shared Lettuce connection (keys as UTF-8 strings, values as raw bytes), opened on first
- * use rather than at start-up so that the service starts and serves from PostgreSQL while
- * Redis is unreachable. A failed attempt is not remembered: the next call tries again. Once
- * open, Lettuce reconnects by itself.
+ * One shared Lettuce connection (keys as UTF-8 strings, values as raw bytes) to a standalone
+ * Redis, a Sentinel-watched primary or a Redis Cluster, opened on first use rather than at
+ * start-up so that the service starts and serves from PostgreSQL while Redis is unreachable. A
+ * failed attempt is not remembered: the next call tries again. Once open, Lettuce reconnects by
+ * itself (on a cluster it also follows the topology: see {@code RedisConfiguration}).
  * <p>
  * Commands go through Lettuce's asynchronous API, not its reactive one: an asynchronous command
  * always reads its reply whole, while reactive commands can leave the shared socket unread
  * (paused for a subscriber's demand) and stall every other command on it. What was measured:
- * {@code bench/results/tuning/README.md}, section 2.
+ * {@code bench/results/tuning/README.md}, section 2. The commands are the ones a standalone
+ * Redis and a cluster have in common; on a cluster every multi-key command and script must name
+ * keys of one hash slot ({@link CacheStore}'s key scheme sees to that).
  */
 public class RedisConnection implements AutoCloseable {
 
 	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-	private final RedisClient client;
+	private final AbstractRedisClient client;
 
-	private final RedisURI uri;
+	private final boolean cluster;
 
-	private final Mono<StatefulRedisConnection<String, byte[]>> connection;
+	private final Mono<RedisClusterAsyncCommands<String, byte[]>> commands;
 
-	public RedisConnection(RedisClient client, RedisURI uri) {
+	private final Disposable.Composite subscriptions = Disposables.composite();
+
+	/** The standalone connection once open: the client's other connections (to sentinels) do not count. */
+	private final AtomicReference<Object> opened;
+
+	private RedisConnection(AbstractRedisClient client, boolean cluster, AtomicReference<Object> opened,
+			Mono<RedisClusterAsyncCommands<String, byte[]>> open) {
 		this.client = client;
-		this.uri = uri;
-		this.connection = Mono.defer(() -> Mono.fromCompletionStage(this.client.connectAsync(CODEC, this.uri)))
-			.cache((open) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO, () -> Duration.ZERO);
+		this.cluster = cluster;
+		this.opened = opened;
+		this.commands = open.cache((connected) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO,
+				() -> Duration.ZERO);
+	}
+
+	/** A standalone Redis, or the primary its sentinels name when {@code uri} is a sentinel URI. */
+	public static RedisConnection standalone(RedisClient client, RedisURI uri) {
+		AtomicReference<Object> opened = new AtomicReference<>();
+		return new RedisConnection(client, false, opened,
+				Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC, uri)))
+					.doOnNext(opened::set)
+					.map((open) -> open.async()));
+	}
+
+	/** A Redis Cluster, reached through the seed nodes the client was created with. */
+	public static RedisConnection cluster(RedisClusterClient client) {
+		// the asynchronous connect needs the topology read first (the synchronous one reads it itself)
+		return new RedisConnection(client, true, new AtomicReference<>(),
+				Mono.defer(() -> Mono.fromCompletionStage(client.refreshPartitionsAsync()))
+					.then(Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC))))
+					.map((open) -> open.async()));
+	}
+
+	/** Whether this is a Redis Cluster, where keys read or written together must share a hash slot. */
+	public boolean cluster() {
+		return this.cluster;
 	}
 
 	/**
-	 * Runs {@code listener} whenever the connection to Redis is lost, before Lettuce can
-	 * reconnect, so that whoever relies on Redis's state can re-check it first.
+	 * Runs {@code listener} whenever Redis may have lost what it was told: when the connection
+	 * to a standalone or Sentinel-watched Redis is lost (it may come back restarted, or as a
+	 * promoted replica that had not received the last writes), before Lettuce can reconnect (the
+	 * client's own connections to sentinels come and go and do not count);
+	 * on a cluster, when the client sees the topology change (a failover promoted a replica).
+	 * A cluster's node connections are not watched one by one: the client also opens and
+	 * closes connections of its own to refresh the topology.
 	 */
 	public void onDisconnected(Runnable listener) {
+		if (this.cluster) {
+			this.subscriptions.add(this.client.getResources()
+				.eventBus()
+				.get()
+				.filter(ClusterTopologyChangedEvent.class::isInstance)
+				.subscribe((event) -> listener.run()));
+			return;
+		}
 		this.client.addListener(new RedisConnectionStateListener() {
 
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-				listener.run();
+				// the client's short-lived connections to sentinels, opened to ask for the
+				// primary, close after every lookup: only losing the shared one counts
+				if (connection == RedisConnection.this.opened.get()) {
+					listener.run();
+				}
 			}
 
 		});
@@ -63,12 +118,14 @@ public class RedisConnection implements AutoCloseable {
 	 * its reply (nothing for a nil reply) on Lettuce's I/O thread, and fails if Redis cannot be
 	 * reached now. Cancelling cancels the command; its reply is then read and dropped.
 	 */
-	public <T> Mono<T> execute(Function<RedisAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
-		return this.connection.flatMap((open) -> Mono.fromCompletionStage(() -> command.apply(open.async())));
+	public <T> Mono<T> execute(
+			Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+		return this.commands.flatMap((open) -> Mono.fromCompletionStage(() -> command.apply(open)));
 	}
 
 	@Override
 	public void close() {
+		this.subscriptions.dispose();
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 	}
 

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 import dev.catalog.web.Digests;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * The cache's Lua scripts: each runs atomically in Redis and answers an integer. Scripts are
@@ -79,7 +79,7 @@ final class RedisScripts {
 	}
 
 	/** Runs a script by its digest, sending its text only when Redis does not know it yet. */
-	static CompletionStage<Long> eval(RedisAsyncCommands<String, byte[]> commands, Script script, String[] keys,
+	static CompletionStage<Long> eval(RedisClusterAsyncCommands<String, byte[]> commands, Script script, String[] keys,
 			byte[]... values) {
 		return commands.<Long>evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values)
 			.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)

@@ -20,9 +20,39 @@ final class RedisSync {
 
 	private final AtomicLong synced = new AtomicLong(0);
 
+	/** Advanced whenever Redis may have lost data it acknowledged; {@link #lossesHandled} catches up. */
+	private final AtomicLong losses = new AtomicLong();
+
+	private final AtomicLong lossesHandled = new AtomicLong();
+
 	/** Redis may have missed a change or lost data: fold PostgreSQL's generation in before serving from it. */
 	void redisMayHaveMissedChanges() {
 		this.epoch.incrementAndGet();
+	}
+
+	/**
+	 * Redis may have lost writes it acknowledged (it restarted, or a replica that had not yet
+	 * received the last generation change was promoted): the next fold-in advances the
+	 * generation even if PostgreSQL's did not move, since a lost advance would otherwise let
+	 * entries from before the write match again.
+	 */
+	void redisMayHaveLostData() {
+		this.losses.incrementAndGet();
+		redisMayHaveMissedChanges();
+	}
+
+	/** Taken before a fold-in starts: whether it must advance the generation regardless. */
+	long losses() {
+		return this.losses.get();
+	}
+
+	boolean lossUnhandled(long losses) {
+		return losses > this.lossesHandled.get();
+	}
+
+	/** A fold-in that started at {@code losses} advanced the generation. */
+	void lossesHandledUpTo(long losses) {
+		this.lossesHandled.accumulateAndGet(losses, Math::max);
 	}
 
 	boolean inSync() {

@@ -193,6 +193,8 @@ public class CatalogSeeder {
 			return sql("SET LOCAL statement_timeout = 0")
 				.then(sql("SET LOCAL synchronous_commit = off"))
 				.then(sql("SET LOCAL maintenance_work_mem = '256MB'"))
+				// a bulk load is the initial catalog, not a change to announce on the feed (migration 007)
+				.then(sql("SET LOCAL catalog.changes = 'off'"))
 				.then(sql(SAVE_KEYS_AND_INDEXES))
 				.then(sql(DROP_KEYS_AND_INDEXES))
 				.then(this.database.sql(INSERT_COLLECTIONS).bind("collections", (long) seed.collections()).then())

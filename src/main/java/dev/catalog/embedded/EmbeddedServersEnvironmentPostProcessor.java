@@ -13,15 +13,21 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Decides, before any bean exists, which PostgreSQL and Redis the service talks to.
  * <p>
- * Without {@code spring.r2dbc.url} it starts the embedded PostgreSQL and points R2DBC and
- * Liquibase at it; without {@code spring.data.redis.url} it starts the embedded Redis. With an
- * external R2DBC URL it derives Liquibase's JDBC URL from it, so the three
- * {@code SPRING_R2DBC_*} variables are all an operator needs. The embedded default also seeds a
- * demo catalog of 1,000 artifacts; an external database is seeded only when asked.
+ * With no PostgreSQL setting at all it starts the embedded PostgreSQL and points R2DBC and
+ * Liquibase at it; with no Redis setting at all (no URL, host/port, cluster nodes or sentinel)
+ * it starts the embedded Redis. Any setting means "use that server": an embedded server is never
+ * started beside a configured one, and a configuration the service cannot use stops it here
+ * ({@link ServerSettings}). With an external R2DBC URL it derives Liquibase's JDBC URL from it,
+ * so the three {@code SPRING_R2DBC_*} variables are all an operator needs. The embedded default
+ * also seeds a demo catalog of 1,000 artifacts; an external database is seeded only when asked.
+ * <p>
+ * A production build ({@code -Pprod}) leaves the embedded servers' binaries out; there, a side
+ * with nothing configured stops the service with a message saying what to set.
  */
 class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -34,11 +40,20 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		ServerSettings settings = ServerSettings.of(environment);
 		Map<String, Object> servers = new LinkedHashMap<>();
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		boolean ephemeral = environment.getProperty("catalog.embedded.ephemeral", Boolean.class, false);
+		if (!settings.postgresConfigured()) {
+			requireEmbedded("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "PostgreSQL",
+					"spring.r2dbc.url, spring.r2dbc.username and spring.r2dbc.password");
+		}
+		if (!settings.redisConfigured()) {
+			requireEmbedded("redis.embedded.RedisServer", "Redis",
+					"spring.data.redis.url (or .cluster.nodes, or .sentinel.master and .sentinel.nodes)");
+		}
 		Path dataDir = dataDir(environment, ephemeral);
-		if (!environment.containsProperty("spring.r2dbc.url")) {
+		if (!settings.postgresConfigured()) {
 			EmbeddedServers.Postgres postgres = EmbeddedServers.postgres(dataDir, ephemeral);
 			servers.put("spring.r2dbc.url", postgres.r2dbcUrl());
 			servers.put("spring.r2dbc.username", postgres.username());
@@ -54,11 +69,19 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
 			putIfPresent(environment, servers, "spring.r2dbc.username", "spring.liquibase.user");
 			putIfPresent(environment, servers, "spring.r2dbc.password", "spring.liquibase.password");
 		}
-		if (!environment.containsProperty("spring.data.redis.url")) {
+		if (!settings.redisConfigured()) {
 			servers.put("spring.data.redis.url", EmbeddedServers.redis(dataDir).url());
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, servers));
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME + "Defaults", defaults));
+	}
+
+	private static void requireEmbedded(String className, String server, String settings) {
+		if (!ClassUtils.isPresent(className, EmbeddedServersEnvironmentPostProcessor.class.getClassLoader())) {
+			throw new UnusableServerConfigurationException(
+					"No " + server + " is configured, and this build carries no embedded " + server,
+					"Set " + settings + ", or run a build with the embedded servers (without -Pprod)");
+		}
 	}
 
 	private static Path dataDir(ConfigurableEnvironment environment, boolean ephemeral) {

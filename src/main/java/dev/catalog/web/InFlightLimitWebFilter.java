@@ -1,5 +1,6 @@
 package dev.catalog.web;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,8 @@ import org.springframework.web.server.WebFilterChain;
  * {@link OverloadProperties#maxInFlight()} a request is rejected before any work with 503
  * and {@code Retry-After}, so a burst far larger than the database pool turns into fast
  * refusals rather than an ever longer queue. A request leaves the count when its exchange
- * completes, fails or is cancelled (client gone). Counts are per instance.
+ * completes, fails or is cancelled (client gone). Counts are per instance. {@link
+ * LongLivedRequests} (subscriptions that stay open while a client listens) are not counted.
  */
 class InFlightLimitWebFilter implements WebFilter, Ordered {
 
@@ -29,8 +31,15 @@ class InFlightLimitWebFilter implements WebFilter, Ordered {
 
 	private final Counter rejected;
 
+	private final List<LongLivedRequests> longLived;
+
 	InFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry) {
+		this(properties, registry, List.of());
+	}
+
+	InFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry, List<LongLivedRequests> longLived) {
 		this.properties = properties;
+		this.longLived = longLived;
 		this.limit = properties.maxInFlight();
 		Gauge.builder("catalog.http.in.flight", this.inFlight, AtomicInteger::get)
 			.description("API requests being worked on")
@@ -50,7 +59,8 @@ class InFlightLimitWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (this.limit == 0 || exchange.getRequest().getPath().value().startsWith("/actuator")) {
+		if (this.limit == 0 || exchange.getRequest().getPath().value().startsWith("/actuator")
+				|| this.longLived.stream().anyMatch((requests) -> requests.matches(exchange.getRequest()))) {
 			return chain.filter(exchange);
 		}
 		if (this.inFlight.incrementAndGet() > this.limit) {

@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +28,9 @@ class WebConfiguration {
 	}
 
 	@Bean
-	InFlightLimitWebFilter inFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry) {
-		return new InFlightLimitWebFilter(properties, registry);
+	InFlightLimitWebFilter inFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry,
+			ObjectProvider<LongLivedRequests> longLived) {
+		return new InFlightLimitWebFilter(properties, registry, longLived.orderedStream().toList());
 	}
 
 	@Bean

@@ -48,7 +48,7 @@ class ArtifactRoutesTests {
 	private static RouterFunction<ServerResponse> routes(RouteSlice slice) {
 		ArtifactQueries queries = new ArtifactQueries(slice.database());
 		FacetProperties facets = new FacetProperties(20, 20, Duration.ofSeconds(5));
-		return ArtifactRoutes.routes(new ArtifactLists(queries, slice.cursors(), null, new StreamProperties(null)),
+		return ArtifactRoutes.routes(new ArtifactLists(queries, slice.cursors(), null, new StreamProperties(null), () -> null),
 				new FacetHandler(new FacetQueries(slice.database(), facets), null, facets),
 				new ArtifactHandler(queries, null), new ArtifactWriteHandler(new ArtifactWrites(slice.database()),
 						slice.writes(), slice.bodies(), RouteSlice.JSON));

@@ -51,7 +51,7 @@ class CollectionRoutesTests {
 	/** The real table and handlers, around a database that refuses connections and no cache. */
 	private static RouterFunction<ServerResponse> routes(RouteSlice slice) {
 		ArtifactLists lists = new ArtifactLists(new ArtifactQueries(slice.database()), slice.cursors(), null,
-				new StreamProperties(null));
+				new StreamProperties(null), () -> null);
 		return CollectionRoutes.routes(new CollectionHandler(new CollectionQueries(slice.database()), slice.cursors(), null),
 				new CollectionWriteHandler(new CollectionWrites(slice.database()), slice.writes(), slice.bodies()), lists);
 	}
