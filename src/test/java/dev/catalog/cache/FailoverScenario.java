@@ -45,7 +45,7 @@ final class FailoverScenario implements AutoCloseable {
 		this.b = start(redisArguments);
 		// a catalog of its own: test classes before this one in the JVM leave theirs behind
 		this.a.getBean(DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		this.a.getBean(CatalogSeeder.class).seed(new SeedProperties(120, 6, 2.0, 0.5)).block(TIMEOUT);

@@ -207,7 +207,8 @@ class ChangeFeedIntegrationTests {
 
 	@BeforeEach
 	void emptyCatalog() {
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, catalog_changes")
+		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, "
+				+ "collection_shares, catalog_changes")
 			.then()
 			.block(TIMEOUT);
 		database().sql("DELETE FROM catalog_settings WHERE name = 'changes-pruned-through'").then().block(TIMEOUT);
