@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,6 +155,30 @@ class CatalogPageBrowserIntegrationTests {
 		assertThat(text("detail-name")).isEqualTo(name);
 		assertThat(text("detail-type")).isEqualTo("skill");
 		Chromium.screenshot(browser, "artifact-detail");
+	}
+
+	@Test
+	void thePageIsUsableFromTheKeyboard() {
+		open("http://localhost:" + this.port + "/");
+		org.openqa.selenium.WebElement body = browser.findElement(By.tagName("body"));
+		body.sendKeys(Keys.TAB);
+		assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to the list");
+		browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+		browser.switchTo().activeElement().sendKeys(Keys.TAB);
+		String first = shownIds().get(0);
+		assertThat(browser.switchTo().activeElement().getDomAttribute("href")).isEqualTo("#/artifacts/" + first);
+
+		browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+		Chromium.await(browser, WAIT, (driver) -> "detail-name".equals(browser.switchTo().activeElement().getDomAttribute("id")));
+		assertThat(browser.findElement(By.id("detail")).isDisplayed()).isTrue();
+		browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+		Chromium.await(browser, WAIT, (driver) -> !browser.findElement(By.id("detail")).isDisplayed());
+
+		browser.findElement(By.id("q")).sendKeys("calm");
+		Map<String, Object> facets = TestClients.page(this.anonymous, "/api/v1/artifacts/facets?q=calm").getResponseBody();
+		String total = String.valueOf(facets.get("total"));
+		Chromium.await(browser, WAIT, (driver) -> text("total").equals(total) && shownIds().size() == Integer.parseInt(total));
+		assertThat(shownIds()).containsExactlyElementsOf(idsOf("/api/v1/artifacts?q=calm&limit=200"));
 	}
 
 	@Test
