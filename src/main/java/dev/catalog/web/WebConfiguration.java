@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +30,18 @@ class WebConfiguration {
 	@Bean
 	InFlightLimitWebFilter inFlightLimitWebFilter(OverloadProperties properties, MeterRegistry registry) {
 		return new InFlightLimitWebFilter(properties, registry);
+	}
+
+	@Bean
+	ClientBuckets clientBuckets(ObjectProvider<SharedBuckets> shared, RateLimitProperties properties,
+			MeterRegistry registry) {
+		return new ClientBuckets(shared.getIfAvailable(), properties.redisRetry(), registry);
+	}
+
+	@Bean
+	RateLimitWebFilter rateLimitWebFilter(RateLimitProperties properties, ClientBuckets buckets, ApiTokens tokens,
+			MeterRegistry registry) {
+		return new RateLimitWebFilter(properties, buckets, tokens, registry);
 	}
 
 	@Bean
