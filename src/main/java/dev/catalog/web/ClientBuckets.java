@@ -67,10 +67,14 @@ class ClientBuckets {
 			return Mono.fromSupplier(() -> local(key, configuration));
 		}
 		return shared.tryConsume(key, configuration).onErrorResume((failure) -> {
+			boolean first = System.nanoTime() - this.sharedAgainAt >= 0;
 			this.sharedAgainAt = System.nanoTime() + this.redisRetry.toNanos();
 			this.fallbacks.increment();
-			logger.warn("Shared rate-limit buckets failed ({}); limiting per instance for {}", failure.toString(),
-					this.redisRetry);
+			// once per outage, not once per request that was waiting on Redis when it failed
+			if (first) {
+				logger.warn("Shared rate-limit buckets failed ({}); limiting per instance for {}", failure.toString(),
+						this.redisRetry);
+			}
 			return Mono.fromSupplier(() -> local(key, configuration));
 		});
 	}

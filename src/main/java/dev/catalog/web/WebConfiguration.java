@@ -45,6 +45,11 @@ class WebConfiguration {
 	}
 
 	@Bean
+	SecurityHeadersWebFilter securityHeadersWebFilter() {
+		return new SecurityHeadersWebFilter();
+	}
+
+	@Bean
 	VaryWebFilter varyWebFilter() {
 		return new VaryWebFilter();
 	}
