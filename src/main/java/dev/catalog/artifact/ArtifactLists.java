@@ -12,6 +12,7 @@ import dev.catalog.web.Page;
 import dev.catalog.web.PageRequest;
 import dev.catalog.web.StreamRequest;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.fn.builders.operation.Builder;
 import reactor.core.publisher.Flux;
@@ -216,7 +217,8 @@ public class ArtifactLists {
 	}
 
 	/** The shape of {@code Page<ArtifactSummary>}, named for the OpenAPI document. */
-	record ArtifactPage(List<ArtifactSummary> items, @Nullable String nextCursor) {
+	record ArtifactPage(List<ArtifactSummary> items,
+			@Schema(types = { "string", "null" }, description = "the cursor of the next page; null on the last") @Nullable String nextCursor) {
 
 	}
 
