@@ -108,21 +108,25 @@ class RateLimitIntegrationTests {
 	@Test
 	void oneClientsThousandRequestsOverTheLimitAreRefusedOnBothInstancesWhileAnotherClientIsServed() {
 		long started = System.nanoTime();
-		List<Answer> answers = Flux.range(0, 1000)
-			.flatMap((i) -> get((i % 2 == 0) ? a : b, "/api/v1/stats", "203.0.113.7", MediaType.APPLICATION_JSON), 8)
-			.collectList()
-			.block(TIMEOUT);
+		List<Answer> onA = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<Answer> onB = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Flux.range(0, 1000)
+			.flatMap((i) -> get((i % 2 == 0) ? a : b, "/api/v1/stats", "203.0.113.7", MediaType.APPLICATION_JSON)
+				.doOnNext((i % 2 == 0) ? onA::add : onB::add), 8)
+			.blockLast(TIMEOUT);
 		double seconds = (System.nanoTime() - started) / 1e9;
+		List<Answer> answers = new ArrayList<>(onA);
+		answers.addAll(onB);
 		long served = answers.stream().filter((answer) -> answer.status() == 200).count();
 		long refused = answers.stream().filter((answer) -> answer.status() == 429).count();
 		assertThat(served + refused).as("every answer a 200 or a 429").isEqualTo(1000);
 		// the bucket is shared: the burst of 20 and one a second since, whichever instance answered
 		assertThat(served).as("served of 1,000 in %.1f s", seconds).isLessThanOrEqualTo(20 + (long) Math.ceil(seconds) + 1);
 		assertThat(served).isGreaterThanOrEqualTo(20);
-		Answer onA = get(a, "203.0.113.7");
-		Answer onB = get(b, "203.0.113.7");
-		for (Answer answer : List.of(onA, onB)) {
-			assertThat(answer.status()).isEqualTo(429);
+		for (List<Answer> instance : List.of(onA, onB)) {
+			List<Answer> refusals = instance.stream().filter((answer) -> answer.status() == 429).toList();
+			assertThat(refusals).as("refused by each instance").hasSizeGreaterThan(450);
+			Answer answer = refusals.get(refusals.size() - 1);
 			assertThat(answer.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(answer.body()).contains("\"status\":429").contains("too-many-requests");
 			assertThat(Long.parseLong(answer.headers().getFirst(HttpHeaders.RETRY_AFTER))).isBetween(1L, 2L);
@@ -235,6 +239,10 @@ class RateLimitIntegrationTests {
 	void aClientWithTooManyStreamsOpenGetsA429ForTheNextOne() {
 		// streams of 20,000 artifacts that the reader never reads: the server's writes wait on
 		// the full socket, so both stay open
+		a.getBean(org.springframework.r2dbc.core.DatabaseClient.class)
+			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.then()
+			.block(TIMEOUT);
 		a.getBean(dev.catalog.embedded.CatalogSeeder.class)
 			.seed(new dev.catalog.embedded.SeedProperties(20_000, 10, 2.0, 0.5))
 			.block(TIMEOUT);
