@@ -58,7 +58,7 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication --server.port="$port" \
-		--logging.level.io.zonky=warn "$@" >"$TMP/$name.log" 2>&1 &
+		--logging.level.io.zonky=warn --catalog.rate-limit.enabled=false "$@" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do

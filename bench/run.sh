@@ -109,9 +109,10 @@ start_service() {
 	local name=$1 port=$2
 	shift 2
 	log "starting $name on port $port"
+	# the benchmark is one client at thousands of requests a second on purpose: no rate limit
 	# shellcheck disable=SC2086
 	java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
-		--server.port="$port" --logging.level.io.zonky=warn "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
+		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled=false "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	local deadline=$((SECONDS + 1800))

@@ -14,7 +14,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param metadata the metadata object as stored, written into the JSON as it is
  */
 public record ArtifactDetail(UUID id, String name, String type, String description, List<String> tags,
-		@JsonRawValue @Schema(type = "object", description = "free-form JSON object") String metadata, List<ArtifactVersion> versions, Instant createdAt, Instant updatedAt,
+		@JsonRawValue @Schema(types = { "object" }, description = "free-form JSON object") String metadata, List<ArtifactVersion> versions, Instant createdAt, Instant updatedAt,
 		List<ArtifactCollection> collections) {
 
 }

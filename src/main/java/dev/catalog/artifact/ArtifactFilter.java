@@ -42,9 +42,9 @@ public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable
 		TreeSet<String> distinctTags = new TreeSet<>();
 		if (tags != null) {
 			for (String tag : tags) {
-				if (tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+				if (tag.isBlank() || tag.length() > MAX_TAG_LENGTH || hasNul(tag)) {
 					throw new BadRequestException("Invalid parameter",
-							"tag must be 1 to " + MAX_TAG_LENGTH + " characters.");
+							"tag must be 1 to " + MAX_TAG_LENGTH + " characters, without NUL.");
 				}
 				distinctTags.add(tag);
 			}
@@ -53,10 +53,16 @@ public record ArtifactFilter(@Nullable String type, List<String> tags, @Nullable
 			throw new BadRequestException("Invalid parameter", "At most " + MAX_TAGS + " tag filters.");
 		}
 		UUID collectionId = (collection != null) ? Ids.parse("collection", collection) : null;
-		if (q != null && (q.isEmpty() || q.length() > MAX_QUERY_LENGTH)) {
-			throw new BadRequestException("Invalid parameter", "q must be 1 to " + MAX_QUERY_LENGTH + " characters.");
+		if (q != null && (q.isEmpty() || q.length() > MAX_QUERY_LENGTH || hasNul(q))) {
+			throw new BadRequestException("Invalid parameter",
+					"q must be 1 to " + MAX_QUERY_LENGTH + " characters, without NUL.");
 		}
 		return new ArtifactFilter(type, List.copyOf(distinctTags), collectionId, q);
+	}
+
+	/** PostgreSQL text cannot hold NUL: a filter with one would fail in the database (found by fuzzing). */
+	private static boolean hasNul(String value) {
+		return value.indexOf('\0') >= 0;
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.catalog.web.PageRequest;
 import dev.catalog.web.RawJson;
 import dev.catalog.web.StreamRequest;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.fn.builders.operation.Builder;
 import reactor.core.publisher.Flux;
@@ -153,11 +154,9 @@ public class ArtifactLists {
 		Flux<DataBuffer> lines = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
 				this.chunkSize)
 			.map((artifact) -> buffers.wrap((artifact.json() + "\n").getBytes(StandardCharsets.UTF_8)));
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON).headers((headers) -> {
-			if (position != null) {
-				headers.set(FEED_POSITION, position);
-			}
-		}).body(BodyInserters.fromDataBuffers(lines));
+		ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON);
+		return ((position != null) ? response.header(FEED_POSITION, position) : response)
+			.body(BodyInserters.fromDataBuffers(lines));
 	}
 
 	private Mono<ServerResponse> sse(ServerRequest request, ListRequest list) {
@@ -242,7 +241,8 @@ public class ArtifactLists {
 	}
 
 	/** The shape of {@code Page<ArtifactSummary>}, named for the OpenAPI document. */
-	record ArtifactPage(List<ArtifactSummary> items, @Nullable String nextCursor) {
+	record ArtifactPage(List<ArtifactSummary> items,
+			@Schema(types = { "string", "null" }, description = "the cursor of the next page; null on the last") @Nullable String nextCursor) {
 
 	}
 

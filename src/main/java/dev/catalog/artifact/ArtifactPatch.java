@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 		JSON merge patch (RFC 7396): absent members stay, null removes (description, tags, metadata \
 		back to empty; name and type cannot be removed), metadata merges recursively""")
 record ArtifactPatch(@Nullable String name, @Nullable String type, @Nullable String description,
-		@Nullable List<String> tags, @Schema(type = "object") @Nullable String metadataPatch,
+		@Nullable List<String> tags, @Schema(types = { "object", "null" }) @Nullable String metadataPatch,
 		@Schema(hidden = true) boolean resetMetadata) {
 
 	static ArtifactPatch from(JsonNode body, JsonMapper json) {

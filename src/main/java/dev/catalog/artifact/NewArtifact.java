@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.catalog.web.JsonFields;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -19,8 +20,8 @@ record NewArtifact(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLengt
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = { "skill", "command", "agent", "mcp",
 				"hook" }) String type,
 		@Schema(maxLength = 4000, defaultValue = "") String description,
-		@Schema(maxLength = 20, description = "Distinct tags of 1 to 50 characters; at most 20") List<String> tags,
-		@Schema(type = "object", description = "Free-form JSON object", defaultValue = "{}") String metadata) {
+		@ArraySchema(maxItems = 20, schema = @Schema(minLength = 1, maxLength = 50), arraySchema = @Schema(description = "Distinct tags of 1 to 50 characters; at most 20")) List<String> tags,
+		@Schema(types = { "object" }, description = "Free-form JSON object; empty when absent") String metadata) {
 
 	static final int MAX_NAME = 200;
 

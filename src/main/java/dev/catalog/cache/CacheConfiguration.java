@@ -2,6 +2,7 @@ package dev.catalog.cache;
 
 import java.time.Clock;
 
+import dev.catalog.web.SelfRequests;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,8 +86,8 @@ class CacheConfiguration {
 	}
 
 	@Bean
-	CacheWarmUp cacheWarmUp(CacheProperties properties, ObjectProvider<WarmUpPath> paths) {
-		return new CacheWarmUp(properties, paths.orderedStream().toList());
+	CacheWarmUp cacheWarmUp(CacheProperties properties, ObjectProvider<WarmUpPath> paths, SelfRequests self) {
+		return new CacheWarmUp(properties, paths.orderedStream().toList(), self);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.catalog.web.SelfRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -43,8 +44,11 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
 	private final List<String> paths;
 
-	CacheWarmUp(CacheProperties properties, List<WarmUpPath> paths) {
+	private final SelfRequests self;
+
+	CacheWarmUp(CacheProperties properties, List<WarmUpPath> paths, SelfRequests self) {
 		this.properties = properties;
+		this.self = self;
 		this.paths = paths.stream().map(WarmUpPath::path).toList();
 	}
 
@@ -55,7 +59,10 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 			return;
 		}
 		// on the service's own event loops, rather than starting Reactor Netty's global ones
-		WebClient.Builder builder = WebClient.builder().baseUrl("http://127.0.0.1:" + port);
+		// marked as the instance's own, so that per-client rate limits let them through
+		WebClient.Builder builder = WebClient.builder()
+			.baseUrl("http://127.0.0.1:" + port)
+			.defaultHeader(SelfRequests.HEADER, this.self.secret());
 		event.getApplicationContext()
 			.getBeanProvider(ReactorResourceFactory.class)
 			// without compression: the answers are dropped unread, decompressing them would be waste

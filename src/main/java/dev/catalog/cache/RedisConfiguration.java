@@ -73,6 +73,13 @@ class RedisConfiguration {
 		return RedisConnection.standalone(client, standaloneUri(server, properties));
 	}
 
+	/** The rate limits' buckets, shared by every instance, on the same connection and timeout. */
+	@Bean
+	RedisRateLimitBuckets redisRateLimitBuckets(RedisConnection redis, CacheProperties cache,
+			RedisClientProperties properties) {
+		return new RedisRateLimitBuckets(redis, cache.keyPrefix(), properties.commandTimeout());
+	}
+
 	@Bean
 	RedisHealthIndicator redisHealthIndicator(RedisConnection redis) {
 		return new RedisHealthIndicator(redis);

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.catalog.artifact.ArtifactLists;
 import dev.catalog.web.Representations;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springdoc.core.fn.builders.operation.Builder;
 import org.springdoc.webflux.core.fn.SpringdocRouteBuilder;
 
@@ -172,7 +173,8 @@ final class CollectionRoutes {
 	}
 
 	/** The shape of {@code Page<CollectionSummary>}, named for the OpenAPI document. */
-	record CollectionPage(List<CollectionSummary> items, String nextCursor) {
+	record CollectionPage(List<CollectionSummary> items,
+			@Schema(types = { "string", "null" }, description = "the cursor of the next page; null on the last") String nextCursor) {
 
 	}
 

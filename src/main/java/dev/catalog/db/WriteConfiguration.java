@@ -1,6 +1,7 @@
 package dev.catalog.db;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -12,8 +13,9 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class WriteConfiguration {
 
 	@Bean
-	Writes writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock) {
-		return new Writes(transactions, changes, registry, clock);
+	Writes writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
+			DatabaseProperties properties) {
+		return new Writes(transactions, changes, registry, clock, Duration.ofMillis(10), properties.writeTimeout());
 	}
 
 }

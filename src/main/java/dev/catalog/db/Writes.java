@@ -37,12 +37,16 @@ public class Writes {
 
 	private final Clock clock;
 
+	private final Duration timeout;
+
 	public Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock) {
-		this(transactions, changes, registry, clock, Duration.ofMillis(10));
+		this(transactions, changes, registry, clock, Duration.ofMillis(10), Duration.ofSeconds(10));
 	}
 
-	Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
-			Duration firstBackoff) {
+	/** @param timeout bound on each attempt's transaction ({@code catalog.db.write-timeout}) */
+	public Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
+			Duration firstBackoff, Duration timeout) {
+		this.timeout = timeout;
 		this.transactions = transactions;
 		this.changes = changes;
 		this.clock = clock;
@@ -58,7 +62,11 @@ public class Writes {
 	 * @return what the work returned, once committed and announced to the cache
 	 */
 	public <T> Mono<T> commit(Supplier<Mono<T>> work) {
+		// a hung PostgreSQL answers nothing, not even its statement timeout: bounded here, the
+		// TimeoutException is an outage (503 + Retry-After) and the abandoned transaction is
+		// rolled back by PostgreSQL with its connection
 		return Mono.defer(() -> this.transactions.transactional(work.get()))
+			.timeout(this.timeout)
 			.retryWhen(Retry.backoff(MAX_RETRIES, this.firstBackoff)
 				.maxBackoff(Duration.ofMillis(200))
 				.jitter(0.5)

@@ -13,7 +13,7 @@ class ApiTokenConfiguration {
 	 */
 	@Bean
 	ApiTokens apiTokens(ApiTokenProperties properties, Environment environment) {
-		return ApiTokens.of(properties.apiTokens(),
+		return ApiTokens.of(properties.apiTokens(), properties.apiTokensFile(),
 				environment.getProperty("catalog.embedded.active", Boolean.class, false));
 	}
 

@@ -1,6 +1,9 @@
 package dev.catalog.web;
 
+import java.nio.file.Path;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -11,9 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * write is refused with 401.
  *
  * @param apiTokens the accepted tokens
+ * @param apiTokensFile a file of further tokens, one a line ({@code catalog.api-tokens-file}),
+ * re-read when it changes so that tokens rotate without a restart (see {@link ApiTokens})
  */
 @ConfigurationProperties("catalog")
-public record ApiTokenProperties(List<String> apiTokens) {
+public record ApiTokenProperties(List<String> apiTokens, @Nullable Path apiTokensFile) {
 
 	public ApiTokenProperties {
 		apiTokens = (apiTokens != null) ? apiTokens.stream().map(String::strip).filter((t) -> !t.isEmpty()).toList()

@@ -34,6 +34,28 @@ class WebConfiguration {
 	}
 
 	@Bean
+	ClientBuckets clientBuckets(ObjectProvider<SharedBuckets> shared, RateLimitProperties properties,
+			MeterRegistry registry) {
+		return new ClientBuckets(shared.getIfAvailable(), properties.redisRetry(), registry);
+	}
+
+	@Bean
+	SelfRequests selfRequests() {
+		return new SelfRequests();
+	}
+
+	@Bean
+	RateLimitWebFilter rateLimitWebFilter(RateLimitProperties properties, ClientBuckets buckets, ApiTokens tokens,
+			SelfRequests self, MeterRegistry registry) {
+		return new RateLimitWebFilter(properties, buckets, tokens, self, registry);
+	}
+
+	@Bean
+	SecurityHeadersWebFilter securityHeadersWebFilter() {
+		return new SecurityHeadersWebFilter();
+	}
+
+	@Bean
 	VaryWebFilter varyWebFilter() {
 		return new VaryWebFilter();
 	}

@@ -6,7 +6,8 @@
  * routes share.
  * <p>
  * The web filters, in order: {@code VaryWebFilter}, {@code CrossOriginWebFilter} (answers
- * preflights), {@code InFlightLimitWebFilter}, then {@code db}'s statement accounting, then
+ * preflights), {@code InFlightLimitWebFilter}, {@code RateLimitWebFilter} (per-client limits; the buckets
+ * are a {@link dev.catalog.web.SharedBuckets} that the cache layer implements over Redis), then {@code db}'s statement accounting, then
  * {@code ApiTokenWebFilter}.
  */
 @NullMarked

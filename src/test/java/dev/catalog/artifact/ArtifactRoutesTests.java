@@ -64,13 +64,16 @@ class ArtifactRoutesTests {
 				Arguments.of("cursor=garbage", "Invalid cursor", "The cursor is not one this service issued."),
 				Arguments.of("type=plugin", "Invalid parameter",
 						"type must be one of [skill, command, agent, mcp, hook], not 'plugin'."),
-				Arguments.of("tag=", "Invalid parameter", "tag must be 1 to 50 characters."),
-				Arguments.of("tag=" + "t".repeat(51), "Invalid parameter", "tag must be 1 to 50 characters."),
+				Arguments.of("tag=", "Invalid parameter", "tag must be 1 to 50 characters, without NUL."),
+				Arguments.of("tag=" + "t".repeat(51), "Invalid parameter", "tag must be 1 to 50 characters, without NUL."),
 				Arguments.of(IntStream.range(0, 11).mapToObj((i) -> "tag=t" + i).collect(Collectors.joining("&")),
 						"Invalid parameter", "At most 10 tag filters."),
 				Arguments.of("collection=nope", "Malformed id", "collection id 'nope' is not a UUID."),
-				Arguments.of("q=", "Invalid parameter", "q must be 1 to 200 characters."),
-				Arguments.of("q=" + "q".repeat(201), "Invalid parameter", "q must be 1 to 200 characters."));
+				Arguments.of("q=", "Invalid parameter", "q must be 1 to 200 characters, without NUL."),
+				Arguments.of("q=" + "q".repeat(201), "Invalid parameter", "q must be 1 to 200 characters, without NUL."),
+				// PostgreSQL text cannot hold NUL: these were 500s until the fuzz run found them
+				Arguments.of("q=a\u0000b", "Invalid parameter", "q must be 1 to 200 characters, without NUL."),
+				Arguments.of("tag=a\u0000", "Invalid parameter", "tag must be 1 to 50 characters, without NUL."));
 		Stream<Arguments> limits = Stream.of(
 				Arguments.of("limit=0", MediaType.APPLICATION_JSON, "Invalid parameter",
 						"limit must be an integer from 1 to 200, not '0'."),

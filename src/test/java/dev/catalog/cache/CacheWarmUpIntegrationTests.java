@@ -6,6 +6,7 @@ import java.util.List;
 import dev.catalog.CatalogApplication;
 import dev.catalog.CatalogIntegrationTest;
 import dev.catalog.TestCatalog;
+import dev.catalog.web.SelfRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +69,28 @@ class CacheWarmUpIntegrationTests {
 			assertThat(hits).as("hits served before run() returned").isGreaterThanOrEqualTo(600);
 			assertThat(loads).as("loads: once per warm-up path, never for the repeated requests")
 				.isEqualTo(warmUpPaths(instance).size());
+		}
+	}
+
+	@Test
+	void rateLimitsLetTheWarmUpThroughButNotAnyoneElse() {
+		try (ConfigurableApplicationContext instance = start(true, "--catalog.cache.warm-up-requests=300",
+				"--catalog.rate-limit.enabled=true", "--catalog.rate-limit.reads.rate=1",
+				"--catalog.rate-limit.reads.burst=2")) {
+			MeterRegistry registry = instance.getBean(MeterRegistry.class);
+			assertThat(registry.get("catalog.cache.requests").tag("result", "hit").counter().count())
+				.isGreaterThanOrEqualTo(300);
+			assertThat(registry.get("catalog.rate-limit.refused").counter().count()).isZero();
+			WebTestClient http = http(instance);
+			http.get().uri("/api/v1/stats").exchange().expectStatus().isOk();
+			http.get().uri("/api/v1/stats").exchange().expectStatus().isOk();
+			http.get().uri("/api/v1/stats").exchange().expectStatus().isEqualTo(429);
+			http.get()
+				.uri("/api/v1/stats")
+				.header(SelfRequests.HEADER, "a guess")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(429);
 		}
 	}
 

@@ -34,7 +34,7 @@ class WritesTests {
 	private final CatalogChanges changes = () -> Mono.fromRunnable(() -> this.events.add("cache told"));
 
 	private final Writes writes = new Writes(TransactionalOperator.create(new RecordingTransactions()), this.changes,
-			this.registry, Clock.systemUTC(), Duration.ofMillis(1));
+			this.registry, Clock.systemUTC(), Duration.ofMillis(1), Duration.ofSeconds(10));
 
 	@Test
 	void theCacheIsToldAfterTheCommitAndBeforeTheAnswer() {

@@ -1,23 +1,29 @@
 package dev.catalog.web;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class ApiTokensTests {
 
 	@Test
 	void configuredTokensAreAcceptedAndNothingElse() {
-		ApiTokens tokens = ApiTokens.of(new ApiTokenProperties(List.of(" first ", "", "second")).apiTokens(), true);
+		ApiTokens tokens = ApiTokens.of(new ApiTokenProperties(List.of(" first ", "", "second"), null).apiTokens(), true);
 		assertThat(tokens.configured()).isTrue();
 		assertThat(tokens.accepts("first")).isTrue();
 		assertThat(tokens.accepts("second")).isTrue();
@@ -48,9 +54,40 @@ class ApiTokensTests {
 	}
 
 	@Test
+	void tokensOfTheFileAreReadAgainWhenItChangesWithoutARestart(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("tokens");
+		Files.writeString(file, "# rotated weekly\nold-token\n\n");
+		ApiTokens tokens = ApiTokens.of(List.of("fixed"), file, true);
+		assertThat(tokens.accepts("old-token")).isTrue();
+		assertThat(tokens.accepts("fixed")).isTrue();
+		assertThat(tokens.accepts("# rotated weekly")).as("comments are no tokens").isFalse();
+		// rotation: a new file renamed over the old one, as an operator (or a secret mount) does
+		Path next = dir.resolve("tokens.next");
+		Files.writeString(next, "new-token-longer\n");
+		Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		await().atMost(Duration.ofSeconds(5)).until(() -> tokens.accepts("new-token-longer"));
+		assertThat(tokens.accepts("old-token")).isFalse();
+		assertThat(tokens.accepts("fixed")).as("configured tokens stay").isTrue();
+		Files.delete(file);
+		await().atMost(Duration.ofSeconds(5)).until(() -> !tokens.accepts("new-token-longer"));
+		assertThat(tokens.configured()).isTrue();
+	}
+
+	@Test
+	void aTokenFileAloneConfiguresWritesAndNoTokenIsGenerated(@TempDir Path dir, CapturedOutput output)
+			throws Exception {
+		Path file = dir.resolve("tokens");
+		Files.writeString(file, "only-token\n");
+		ApiTokens tokens = ApiTokens.of(List.of(), file, true);
+		assertThat(tokens.configured()).isTrue();
+		assertThat(tokens.accepts("only-token")).isTrue();
+		assertThat(output.getAll()).doesNotContain("generated API token");
+	}
+
+	@Test
 	void propertiesSplitTrimAndDropBlanks() {
-		assertThat(new ApiTokenProperties(List.of(" a", "b ", "  ")).apiTokens()).containsExactly("a", "b");
-		assertThat(new ApiTokenProperties(null).apiTokens()).isEmpty();
+		assertThat(new ApiTokenProperties(List.of(" a", "b ", "  "), null).apiTokens()).containsExactly("a", "b");
+		assertThat(new ApiTokenProperties(null, null).apiTokens()).isEmpty();
 	}
 
 }
