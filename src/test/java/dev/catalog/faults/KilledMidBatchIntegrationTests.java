@@ -92,7 +92,7 @@ class KilledMidBatchIntegrationTests {
 
 	@Test
 	void aBatchCutOffByKill9IsWholeOrAbsentAndEveryArtifactCountIsExact() throws Exception {
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		observer.getBean(CatalogSeeder.class).seed(new SeedProperties(1200, 3, 2.0, 0.5)).block(TIMEOUT);

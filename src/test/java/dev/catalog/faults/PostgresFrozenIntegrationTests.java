@@ -117,7 +117,7 @@ class PostgresFrozenIntegrationTests {
 	void cachedPagesAreServedUncachedReadsAndWritesAre503sInTimeAndNothingIsHalfWrittenAfterTheThaw()
 			throws Exception {
 		assumeTrue(EmbeddedServers.runningPostgres().isPresent(), "needs the embedded PostgreSQL to freeze it");
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		service.getBean(CatalogSeeder.class).seed(new SeedProperties(50, 3, 2.0, 0.5)).block(TIMEOUT);

@@ -122,7 +122,7 @@ class RedisFrozenIntegrationTests {
 			throws Exception {
 		assumeTrue(EmbeddedServers.runningRedis().isPresent(), "needs the embedded Redis to freeze it");
 		service.getBean(DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		service.getBean(CatalogSeeder.class).seed(new SeedProperties(50, 3, 2.0, 0.5)).block(TIMEOUT);

@@ -240,7 +240,7 @@ class RateLimitIntegrationTests {
 		// streams of 20,000 artifacts that the reader never reads: the server's writes wait on
 		// the full socket, so both stay open
 		a.getBean(org.springframework.r2dbc.core.DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 			.then()
 			.block(TIMEOUT);
 		a.getBean(dev.catalog.embedded.CatalogSeeder.class)
@@ -272,7 +272,7 @@ class RateLimitIntegrationTests {
 		finally {
 			open.forEach(reactor.core.Disposable::dispose);
 			a.getBean(org.springframework.r2dbc.core.DatabaseClient.class)
-				.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts")
+				.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
 				.then()
 				.block(TIMEOUT);
 		}
