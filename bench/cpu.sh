@@ -10,7 +10,8 @@
 # Settings (environment): BENCH_DURATION (s per step, 20), BENCH_CONNECTIONS (50),
 # BENCH_ARTIFACTS (100000), BENCH_COLLECTIONS (1000), BENCH_JAVA_OPTS (-Xms512m -Xmx1g),
 # BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
-# BENCH_CPU_TARGETS (all: "list members detail cached static pgbench open"), BENCH_OPEN_DURATION
+# BENCH_CPU_TARGETS (all: "list members detail cached static share pgbench open"; share = a
+# collection's share page /s/{token}, cached HTML), BENCH_OPEN_DURATION
 # (s per open-model step, 30).
 # "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
 # schedule (dev.catalog.bench.OpenModel) at 50 % and 80 % of the req/s this run measured for
@@ -32,7 +33,7 @@ ROOT=$(pwd)
 : "${BENCH_DURATION:=20}" "${BENCH_CONNECTIONS:=50}" "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}"
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
 : "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}"
-: "${BENCH_CPU_TARGETS:=list members detail cached static pgbench open}"
+: "${BENCH_CPU_TARGETS:=list members detail cached static share pgbench open}"
 : "${BENCH_OPEN_DURATION:=30}"
 CACHED_PORT=18091
 BYPASS_PORT=18092
@@ -73,7 +74,7 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	$PIN_SERVICE java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
-		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled=false "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
+		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.api-tokens=bench-cpu-token "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
@@ -161,6 +162,12 @@ for target in $BENCH_CPU_TARGETS; do
 		detail) measure detail "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/artifacts/$ARTIFACT" ;;
 		cached) measure cached "$CACHED_PORT" "$CACHED_PID" /api/v1/artifacts ;;
 		static) measure static "$CACHED_PORT" "$CACHED_PID" /bench/static ;;
+		share)
+			# a share link to a small collection: its page is cached HTML, a hit is one Redis round trip
+			share=$(curl -fs -X POST -H 'Authorization: Bearer bench-cpu-token' \
+				"http://localhost:$CACHED_PORT/api/v1/collections/$SMALL/shares" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+			measure share "$CACHED_PORT" "$CACHED_PID" "$share"
+			;;
 		open)
 			for spec in "list $BYPASS_PORT /api/v1/artifacts" "cached $CACHED_PORT /api/v1/artifacts"; do
 				read -r of port path <<<"$spec"
@@ -215,6 +222,10 @@ for r in [r for r in rows.values() if not r["target"].startswith("open-")]:
     ms = lambda v: f"{v / 1000:.1f}" if v is not None else ""
     out.append(f'| {r["target"]} | {r["rps"]:.0f} | {ms(r["p50_us"])} | {ms(r["p99_us"])} | {r["service_us"]:.0f} | '
                f'{r["postgres_us"]:.0f} | {r["redis_us"]:.0f} | {ratio} |')
+if "share" in rows and "cached" in rows:
+    sh, c = rows["share"], rows["cached"]
+    out += ["", f'share page hit: {sh["rps"]:.0f} req/s ({sh["rps"] / c["rps"]:.2f} of the cached list), '
+                f'service {sh["service_us"]:.0f} µs per request; headers of a sampled hit: {sh["headers"]}']
 if "cached" in rows and "static" in rows:
     c, s = rows["cached"], rows["static"]
     out += ["", f'cached ÷ static: service CPU per request {c["service_us"] / s["service_us"]:.2f}, '
