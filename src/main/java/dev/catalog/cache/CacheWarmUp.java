@@ -40,6 +40,9 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(CacheWarmUp.class);
 
+	/** The content codings the warm-up requests ask for in turn, so every coding's path is compiled. */
+	private static final List<String> CODINGS = List.of("identity", "gzip", "br, gzip");
+
 	private final CacheProperties properties;
 
 	private final List<String> paths;
@@ -85,8 +88,6 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 			await(exercise(client), "Warm-up of the hit path (" + this.properties.warmUpRequests() + " requests)");
 		}
 	}
-
-	private static final List<String> CODINGS = List.of("identity", "gzip", "br, gzip");
 
 	/** The warm-up paths again and again, in every coding, a few at a time; failures ignored. */
 	private CompletableFuture<Void> exercise(WebClient client) {
