@@ -45,10 +45,19 @@ public class TestCatalog {
 		this.changes.committed().block(TIMEOUT);
 	}
 
+	/**
+	 * Empties the catalog's tables (not the change feed's log): for test classes that run their
+	 * own application contexts. One list, so a new table of the catalog is added in one place.
+	 */
+	public static final String EMPTY_CATALOG = "TRUNCATE artifacts, artifact_tags, artifact_versions, collections, "
+			+ "collection_artifacts, collection_shares";
+
+	/** {@link #EMPTY_CATALOG} and the change feed's log. */
+	public static final String EMPTY_CATALOG_AND_CHANGES = EMPTY_CATALOG + ", catalog_changes";
+
 	/** Removes every artifact, collection and membership, and every cache entry. */
 	public void reset() {
-		this.database.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, "
-				+ "collection_shares, catalog_changes")
+		this.database.sql(EMPTY_CATALOG_AND_CHANGES)
 			.then()
 			.block(TIMEOUT);
 		flushRedis();

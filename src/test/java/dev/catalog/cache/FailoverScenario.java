@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.db.CatalogChanges;
 import dev.catalog.embedded.CatalogSeeder;
@@ -45,7 +46,7 @@ final class FailoverScenario implements AutoCloseable {
 		this.b = start(redisArguments);
 		// a catalog of its own: test classes before this one in the JVM leave theirs behind
 		this.a.getBean(DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+			.sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		this.a.getBean(CatalogSeeder.class).seed(new SeedProperties(120, 6, 2.0, 0.5)).block(TIMEOUT);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import dev.catalog.db.CatalogChanges;
@@ -169,7 +170,7 @@ class SharedCacheIntegrationTests {
 	@BeforeEach
 	void emptyCatalogAndCache() {
 		a.database()
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+			.sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		a.context().getBean(CatalogSeeder.class).seed(new SeedProperties(120, 6, 2.0, 0.5)).block(TIMEOUT);

@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -207,8 +208,7 @@ class ChangeFeedIntegrationTests {
 
 	@BeforeEach
 	void emptyCatalog() {
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, "
-				+ "collection_shares, catalog_changes")
+		database().sql(TestCatalog.EMPTY_CATALOG_AND_CHANGES)
 			.then()
 			.block(TIMEOUT);
 		database().sql("DELETE FROM catalog_settings WHERE name = 'changes-pruned-through'").then().block(TIMEOUT);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import dev.catalog.embedded.CatalogSeeder;
@@ -92,7 +93,7 @@ class KilledMidBatchIntegrationTests {
 
 	@Test
 	void aBatchCutOffByKill9IsWholeOrAbsentAndEveryArtifactCountIsExact() throws Exception {
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+		database().sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		observer.getBean(CatalogSeeder.class).seed(new SeedProperties(1200, 3, 2.0, 0.5)).block(TIMEOUT);

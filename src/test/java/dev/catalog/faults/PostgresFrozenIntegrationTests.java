@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import dev.catalog.cache.RedisConnection;
@@ -117,7 +118,7 @@ class PostgresFrozenIntegrationTests {
 	void cachedPagesAreServedUncachedReadsAndWritesAre503sInTimeAndNothingIsHalfWrittenAfterTheThaw()
 			throws Exception {
 		assumeTrue(EmbeddedServers.runningPostgres().isPresent(), "needs the embedded PostgreSQL to freeze it");
-		database().sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+		database().sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		service.getBean(CatalogSeeder.class).seed(new SeedProperties(50, 3, 2.0, 0.5)).block(TIMEOUT);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import dev.catalog.cache.RedisConnection;
@@ -122,7 +123,7 @@ class RedisFrozenIntegrationTests {
 			throws Exception {
 		assumeTrue(EmbeddedServers.runningRedis().isPresent(), "needs the embedded Redis to freeze it");
 		service.getBean(DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+			.sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		service.getBean(CatalogSeeder.class).seed(new SeedProperties(50, 3, 2.0, 0.5)).block(TIMEOUT);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.catalog.TestCatalog;
 import dev.catalog.CatalogApplication;
 import dev.catalog.TestServers;
 import dev.catalog.cache.RedisConnection;
@@ -240,7 +241,7 @@ class RateLimitIntegrationTests {
 		// streams of 20,000 artifacts that the reader never reads: the server's writes wait on
 		// the full socket, so both stay open
 		a.getBean(org.springframework.r2dbc.core.DatabaseClient.class)
-			.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+			.sql(TestCatalog.EMPTY_CATALOG)
 			.then()
 			.block(TIMEOUT);
 		a.getBean(dev.catalog.embedded.CatalogSeeder.class)
@@ -272,7 +273,7 @@ class RateLimitIntegrationTests {
 		finally {
 			open.forEach(reactor.core.Disposable::dispose);
 			a.getBean(org.springframework.r2dbc.core.DatabaseClient.class)
-				.sql("TRUNCATE artifacts, artifact_tags, artifact_versions, collections, collection_artifacts, collection_shares")
+				.sql(TestCatalog.EMPTY_CATALOG)
 				.then()
 				.block(TIMEOUT);
 		}
