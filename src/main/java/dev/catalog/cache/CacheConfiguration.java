@@ -67,10 +67,11 @@ class CacheConfiguration {
 
 	@Bean
 	SwrLoader swrLoader(CacheProperties properties, CacheStore store, CatalogGenerations generations,
-			CacheMetrics metrics, Clock clock) {
+			CacheMetrics metrics, RedisSync sync, Clock clock) {
+		NearCache near = new NearCache(store, sync, clock, properties.nearCacheSize().toBytes());
 		// which failures let an entry answer on error depends on what they mean in HTTP (a wrong
 		// request or an outage), so the HTTP face decides
-		return new SwrLoader(properties, store, generations, metrics, clock, ResponseCache::isOutage);
+		return new SwrLoader(properties, store, near, generations, metrics, clock, ResponseCache::isOutage);
 	}
 
 	/** Without br (and with a warning) if the native Brotli library does not load here. */

@@ -3,6 +3,7 @@ package dev.catalog.cache;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The shared response cache ({@code catalog.cache.*}). The windows follow RFC 5861: an entry
@@ -32,11 +33,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * the instance sends itself after loading them and before it reports ready, so that the JIT has
  * compiled the hit path before a load balancer sends it traffic; start-up waits for them at most
  * {@code warmUpWait} more (0: none)
+ * @param nearCacheSize how many bytes of fresh entries each instance keeps a copy of, so that a
+ * hit reads only the generation from Redis ({@link NearCache}); 0 keeps none
  */
 @ConfigurationProperties("catalog.cache")
 public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, Duration staleIfError,
 		String keyPrefix, Duration loadTimeout, Duration refreshTimeout, Duration missWait, Double earlyRefreshBeta,
-		Duration circuitBreakerWait, Boolean warmUp, Duration warmUpWait, Integer warmUpRequests) {
+		Duration circuitBreakerWait, Boolean warmUp, Duration warmUpWait, Integer warmUpRequests,
+		DataSize nearCacheSize) {
 
 	public CacheProperties {
 		enabled = (enabled != null) ? enabled : true;
@@ -52,6 +56,7 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		warmUp = (warmUp != null) ? warmUp : true;
 		warmUpWait = (warmUpWait != null) ? warmUpWait : Duration.ofSeconds(3);
 		warmUpRequests = (warmUpRequests != null) ? warmUpRequests : 5000;
+		nearCacheSize = (nearCacheSize != null) ? nearCacheSize : DataSize.ofMegabytes(64);
 		requirePositive("fresh", fresh);
 		requireNotNegative("stale", stale);
 		requireNotNegative("stale-if-error", staleIfError);
@@ -60,6 +65,9 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		requireNotNegative("miss-wait", missWait);
 		requirePositive("circuit-breaker-wait", circuitBreakerWait);
 		requireNotNegative("warm-up-wait", warmUpWait);
+		if (nearCacheSize.isNegative()) {
+			throw new IllegalArgumentException("catalog.cache.near-cache-size must not be negative");
+		}
 		if (warmUpRequests < 0) {
 			throw new IllegalArgumentException("catalog.cache.warm-up-requests must not be negative");
 		}

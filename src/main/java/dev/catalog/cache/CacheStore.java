@@ -55,26 +55,19 @@ class CacheStore {
 	private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
 	private final RedisConnection connection;
-
 	private final CircuitBreaker breaker;
 
 	private final CacheMetrics metrics;
-
 	private final RedisSync sync;
 
 	private final String keyPrefix;
 
-	private final int shards;
+	private final int shards; // copies of the generation
 
-	private final boolean tagged;
+	private final boolean tagged; // keys carry hash tags: a cluster
 
 	private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
-	/**
-	 * @param shards copies of the generation, each in its own hash slot; more than one only on a
-	 * cluster ({@code tagged})
-	 * @param tagged whether keys carry a hash tag (a Redis Cluster)
-	 */
 	CacheStore(RedisConnection connection, CircuitBreaker breaker, String keyPrefix, CacheMetrics metrics,
 			RedisSync sync, int shards, boolean tagged) {
 		if (tagged && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
@@ -109,8 +102,7 @@ class CacheStore {
 		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
-	/** Succeeds if Redis answers now. */
-	Mono<Void> probe() {
+	Mono<Void> probe() { // succeeds if Redis answers now
 		return redis((commands) -> commands.exists(generationKey(0))).then();
 	}
 
@@ -118,6 +110,11 @@ class CacheStore {
 	Mono<Lookup> lookup(String key) {
 		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key)))
 			.flatMap((values) -> lookup(shard(key), values, false));
+	}
+
+	/** The shard's current generation; nothing if Redis has none yet ({@link #lookup} creates it). */
+	Mono<Long> generation(int shard) {
+		return redis((commands) -> commands.get(generationKey(shard))).map(CacheStore::parse);
 	}
 
 	/** Like {@link #lookup} and also whether the given lock is held, in one round trip. */
@@ -198,6 +195,11 @@ class CacheStore {
 				}
 				return new CacheUnavailableException(ex);
 			});
+	}
+
+	/** How many copies of the generation there are, each in its own hash slot. */
+	int shards() {
+		return this.shards;
 	}
 
 	/** The shard of a request key: the same on every instance (String's hash is specified). */

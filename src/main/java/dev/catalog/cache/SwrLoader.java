@@ -43,6 +43,8 @@ class SwrLoader {
 
 	private final CacheStore store;
 
+	private final NearCache near;
+
 	private final CatalogGenerations generations;
 
 	private final CacheMetrics metrics;
@@ -61,11 +63,12 @@ class SwrLoader {
 	 * @param outage which failures of a load say that the database cannot answer now (rather than
 	 * that the request is wrong), so that an entry may answer on error
 	 */
-	SwrLoader(CacheProperties properties, CacheStore store, CatalogGenerations generations, CacheMetrics metrics,
-			Clock clock, Predicate<Throwable> outage) {
+	SwrLoader(CacheProperties properties, CacheStore store, NearCache near, CatalogGenerations generations,
+			CacheMetrics metrics, Clock clock, Predicate<Throwable> outage) {
 		this.properties = properties;
 		this.policy = CachePolicy.of(properties);
 		this.store = store;
+		this.near = near;
 		this.generations = generations;
 		this.metrics = metrics;
 		this.clock = clock;
@@ -73,12 +76,11 @@ class SwrLoader {
 	}
 
 	/**
-	 * The current generation and the key's entry, once Redis's generation accounts for every
-	 * write recorded in PostgreSQL; fails with {@link CacheUnavailableException} if Redis cannot
-	 * be used now.
+	 * The current generation and the key's entry (possibly this instance's copy: {@link NearCache}), once Redis's
+	 * generation accounts for every write recorded in PostgreSQL; fails with {@link CacheUnavailableException}.
 	 */
 	Mono<CacheStore.Lookup> lookup(String key) {
-		return this.generations.ready().then(this.store.lookup(key));
+		return this.generations.ready().then(this.near.lookup(key));
 	}
 
 	/**

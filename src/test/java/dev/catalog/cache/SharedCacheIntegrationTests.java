@@ -280,7 +280,10 @@ class SharedCacheIntegrationTests {
 		List<String> paths = List.of("/api/v1/artifacts/" + id, "/api/v1/artifacts?limit=10",
 				"/api/v1/collections/" + joined, "/api/v1/collections?limit=200", "/api/v1/stats");
 		paths.forEach(b::get);
-		paths.forEach((path) -> assertThat(b.get(path).cache()).as(path).isEqualTo("HIT"));
+		// twice: the second hit answers from b's own copy (NearCache), the case a write must not be hidden by
+		for (int hit = 0; hit < 2; hit++) {
+			paths.forEach((path) -> assertThat(b.get(path).cache()).as(path).isEqualTo("HIT"));
+		}
 		long count = b.get("/api/v1/collections/" + joined).json().get("artifactCount").asLong();
 		long memberships = b.get("/api/v1/stats").json().get("memberships").asLong();
 
@@ -353,7 +356,10 @@ class SharedCacheIntegrationTests {
 		List<String> paths = List.of("/api/v1/artifacts/" + id, "/api/v1/artifacts?limit=5");
 		for (Instance instance : List.of(a, b)) {
 			paths.forEach(instance::get);
-			paths.forEach((path) -> assertThat(instance.get(path).cache()).isEqualTo("HIT"));
+			// twice: the second hit answers from the instance's own copy (NearCache)
+			for (int hit = 0; hit < 2; hit++) {
+				paths.forEach((path) -> assertThat(instance.get(path).cache()).isEqualTo("HIT"));
+			}
 		}
 		String entryKey = "catalog:entry:artifact:" + id;
 		try {
