@@ -76,8 +76,9 @@ class NearCacheIntegrationTests {
 		cache(PAGE);
 		this.sync.redisMayHaveMissedChanges();
 		Map<String, Long> before = this.catalog.redisCommands();
-		assertThat(cache(PAGE)).isEqualTo("HIT");
-		// (the fold-in that follows the mark sends commands of its own)
+		// HIT, or MISS where the fold-in that follows the mark advanced the generation (it sends
+		// commands of its own too); either way not from the copy
+		assertThat(cache(PAGE)).isIn("HIT", "MISS");
 		assertThat(sent(before)).as("the entry read from Redis again, not only the generation")
 			.containsEntry("mget", 1L);
 	}
