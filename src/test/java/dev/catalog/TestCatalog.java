@@ -100,6 +100,17 @@ public class TestCatalog {
 		return calls;
 	}
 
+	/** Bytes Redis has sent to its clients since it started ({@code INFO stats}), this INFO's own answer included. */
+	public long redisBytesSent() {
+		String stats = this.redis.execute((commands) -> commands.info("stats")).block(TIMEOUT);
+		for (String line : stats.split("\r?\n")) {
+			if (line.startsWith("total_net_output_bytes:")) {
+				return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+			}
+		}
+		throw new IllegalStateException("INFO stats without total_net_output_bytes: " + stats);
+	}
+
 	public DatabaseClient database() {
 		return this.database;
 	}

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Copies of fresh entries kept in this instance, so that a hit reads only the generation from
- * Redis (a few bytes, in a read shared by every request that asks at the same time:
+ * Copies of fresh entries kept in this instance, so that a hit reads only the generation (and
+ * the WAL position of the last write, for refreshes on a replica) from Redis (a few bytes, in a read shared by every request that asks at the same time:
  * {@link CoalescedRead}) instead of the whole entry in every coding.
  * <p>
  * <b>Same guarantees as reading Redis.</b> A copy answers only while the generation Redis has
@@ -39,7 +39,7 @@ final class NearCache {
 
 	private final @Nullable Cache<String, Copy> copies;
 
-	private final CoalescedRead<Long>[] generations;
+	private final CoalescedRead<CacheStore.Lookup>[] generations;
 
 	@SuppressWarnings("unchecked")
 	NearCache(CacheStore store, RedisSync sync, Clock clock, long maxBytes) {
@@ -70,8 +70,9 @@ final class NearCache {
 			return read(key);
 		}
 		return this.generations[this.store.shard(key)].read()
-			.flatMap((generation) -> (generation == copy.entry().generation())
-					? Mono.just(new CacheStore.Lookup(generation, copy.entry(), false)) : read(key))
+			.flatMap((current) -> (current.generation() == copy.entry().generation())
+					? Mono.just(new CacheStore.Lookup(current.generation(), copy.entry(), false, current.walPosition()))
+					: read(key))
 			// no generation in Redis: the full lookup creates it
 			.switchIfEmpty(Mono.defer(() -> read(key)));
 	}
