@@ -21,8 +21,10 @@ ROOT=$(pwd)
 OUT="$ROOT/bench/results/changes"
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
-A_PORT=18111
-B_PORT=18112
+# free ports, picked now: other work may run on this machine
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1]); s.close()'; }
+A_PORT=$(free_port)
+B_PORT=$(free_port)
 TOKEN=bench-feed-token
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
