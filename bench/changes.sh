@@ -52,7 +52,8 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication --server.port="$port" \
-		--logging.level.io.zonky=warn --catalog.api-tokens="$TOKEN" --catalog.seed.artifacts=0 \
+		--logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.api-tokens="$TOKEN" \
+		--catalog.seed.artifacts=0 \
 		--catalog.changes.max-subscribers=12000 "$@" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")

@@ -68,6 +68,11 @@ public final class ChangeFeedBench {
 			.get()
 			.uri("http://localhost:" + port + "/api/v1/changes?event=artifact.created")
 			.response((response, body) -> {
+				if (response.status().code() != 200) {
+					// refused (a limit): not a subscriber; awaitConnected then never completes
+					System.err.println("subscriber refused: " + response.status());
+					return body.asString(StandardCharsets.UTF_8).filter((chunk) -> false);
+				}
 				connected.incrementAndGet();
 				return body.asString(StandardCharsets.UTF_8);
 			})
