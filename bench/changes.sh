@@ -92,4 +92,4 @@ if [[ -z $BENCH_ONLY || $BENCH_ONLY == throughput ]]; then
 	bench throughput "$A_PORT" "$B_PORT" 1000 "$BENCH_SECONDS" "$BENCH_WRITERS" "$TOKEN"
 fi
 curl -s "http://localhost:$B_PORT/actuator/metrics/catalog.changes.lag" | tee -a "$OUT/raw.jsonl"
-echo
+echo | tee -a "$OUT/raw.jsonl"
