@@ -21,8 +21,10 @@ ROOT=$(pwd)
 OUT="$ROOT/bench/results/changes"
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
-A_PORT=18111
-B_PORT=18112
+# free ports, picked now: other work may run on this machine
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1]); s.close()'; }
+A_PORT=$(free_port)
+B_PORT=$(free_port)
 TOKEN=bench-feed-token
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -50,7 +52,8 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication --server.port="$port" \
-		--logging.level.io.zonky=warn --catalog.api-tokens="$TOKEN" --catalog.seed.artifacts=0 \
+		--logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.api-tokens="$TOKEN" \
+		--catalog.seed.artifacts=0 \
 		--catalog.changes.max-subscribers=12000 "$@" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
@@ -89,4 +92,4 @@ if [[ -z $BENCH_ONLY || $BENCH_ONLY == throughput ]]; then
 	bench throughput "$A_PORT" "$B_PORT" 1000 "$BENCH_SECONDS" "$BENCH_WRITERS" "$TOKEN"
 fi
 curl -s "http://localhost:$B_PORT/actuator/metrics/catalog.changes.lag" | tee -a "$OUT/raw.jsonl"
-echo
+echo | tee -a "$OUT/raw.jsonl"

@@ -3,8 +3,10 @@ package dev.catalog.artifact;
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
 import dev.catalog.db.FeedHead;
+import dev.catalog.db.FeedStreams;
 import dev.catalog.db.Writes;
 import dev.catalog.web.CursorCodec;
+import dev.catalog.web.HandedOffStreams;
 import dev.catalog.web.JsonBodies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,8 +33,10 @@ class ArtifactConfiguration {
 	/** Also routed by the collection feature, for a collection's members. */
 	@Bean
 	ArtifactLists artifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
-			StreamProperties stream, ObjectProvider<FeedHead> feedHead) {
-		return new ArtifactLists(queries, cursors, cache, stream, feedHead.getIfAvailable(() -> () -> null));
+			StreamProperties stream, ObjectProvider<FeedHead> feedHead, ObjectProvider<FeedStreams> feedStreams,
+			HandedOffStreams handedOff) {
+		return new ArtifactLists(queries, cursors, cache, stream, feedHead.getIfAvailable(() -> () -> null),
+				new FollowingLists(feedStreams.getIfAvailable(), cursors, handedOff, stream.chunkSize()));
 	}
 
 	@Bean

@@ -62,17 +62,30 @@ public class ArtifactLists {
 
 	private final FeedHead feedHead;
 
+	private final FollowingLists following;
+
+	/** Lists without {@code follow} (route slices): {@code follow=true} is a 400. */
 	public ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream,
 			FeedHead feedHead) {
+		this(queries, cursors, cache, stream, feedHead, new FollowingLists(null, cursors, null, stream.chunkSize()));
+	}
+
+	ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream,
+			FeedHead feedHead, FollowingLists following) {
 		this.feedHead = feedHead;
+		this.following = following;
 		this.queries = queries;
 		this.cursors = cursors;
 		this.cache = cache;
 		this.chunkSize = stream.chunkSize();
 	}
 
-	/** Which list one request asks for, filtered how; its paging depends on the representation. */
-	private record ListRequest(String list, ArtifactFilter filter, ArtifactStream.PageSource source) {
+	/**
+	 * Which list one request asks for, filtered how; its paging depends on the representation.
+	 * {@code collection} is the one the list is limited to, by its path or its filter.
+	 */
+	private record ListRequest(String list, ArtifactFilter filter, ArtifactStream.PageSource source,
+			@Nullable UUID collection) {
 
 	}
 
@@ -118,7 +131,7 @@ public class ArtifactLists {
 	private ListRequest artifactsList(ServerRequest request) {
 		ArtifactFilter filter = ArtifactFilter.of(request);
 		return new ListRequest("artifacts?" + filter.canonical(), filter,
-				(after, limit) -> this.queries.page(filter, after, limit).collectList());
+				(after, limit) -> this.queries.page(filter, after, limit).collectList(), filter.collection());
 	}
 
 	/**
@@ -132,7 +145,8 @@ public class ArtifactLists {
 			.membersPage(collection, filter, after, limit)
 			.switchIfEmpty(missingIs404 ? Mono.error(() -> new NotFoundException("collection", collection))
 					: Mono.just(List.of()));
-		return new ListRequest("collections/" + collection + "/artifacts?" + filter.canonical(), filter, source);
+		return new ListRequest("collections/" + collection + "/artifacts?" + filter.canonical(), filter, source,
+				collection);
 	}
 
 	private Mono<ServerResponse> page(ServerRequest request, ListRequest list) {
@@ -148,6 +162,9 @@ public class ArtifactLists {
 
 	private Mono<ServerResponse> ndjson(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
+		if (FollowingLists.requested(request)) {
+			return this.following.ndjson(list.list(), list.source(), list.collection(), list.filter().type(), stream);
+		}
 		// taken before the first read: following the feed from it misses nothing the stream does not show
 		String position = this.feedHead.position();
 		DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
@@ -162,6 +179,10 @@ public class ArtifactLists {
 	private Mono<ServerResponse> sse(ServerRequest request, ListRequest list) {
 		StreamRequest stream = StreamRequest.of(request);
 		String resumeFrom = request.headers().firstHeader("Last-Event-ID");
+		if (FollowingLists.requested(request)) {
+			return this.following.sse(list.list(), list.source(), list.collection(), list.filter().type(), stream,
+					resumeFrom);
+		}
 		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : stream.cursor());
 		Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
 			// taken before the first read: following the feed from it misses nothing the stream does not show
@@ -182,68 +203,6 @@ public class ArtifactLists {
 
 	private @Nullable Cursor decode(ListRequest list, @Nullable String cursor) {
 		return (cursor != null) ? this.cursors.decode(list.list(), cursor) : null;
-	}
-
-	/**
-	 * Describes an operation that serves an artifact list, for the OpenAPI document: its three
-	 * representations, the paging and resuming parameters, the given path parameters, the
-	 * filters, and the answers 200, 400 and 406. The operation is described on its JSON route;
-	 * the NDJSON and event-stream routes are documented by it.
-	 * @param pathParameters the parameters of the list's path, listed before the filters
-	 * @return the operation, for answers of its own (a 404 for a path naming something)
-	 */
-	public static Builder describe(Builder operation, String operationId, String summary,
-			org.springdoc.core.fn.builders.parameter.Builder... pathParameters) {
-		operation.operationId(operationId)
-			.tag("artifacts")
-			.summary(summary)
-			.description("""
-					The representation follows Accept: application/json gives a page and a nextCursor; \
-					application/x-ndjson streams one artifact per line (every matching artifact when no limit \
-					is given); text/event-stream sends one 'artifact' event per artifact, with a resume cursor \
-					as its id, then an 'end' event. A client that reconnects with Last-Event-ID resumes after \
-					the last artifact it received. To keep the list current afterwards, follow GET /api/v1/changes \
-					from the position in the end event's feedPosition (NDJSON: the Catalog-Feed-Position header), \
-					taken before the list's first read: no change made during or after the read is missed, and \
-					one that the list already shows may come again, harmlessly.""");
-		pagingParameters(operation);
-		operation.response(responseBuilder().responseCode("200")
-			.description("A page, a stream of lines, or a stream of events")
-			.content(contentBuilder().mediaType(MediaType.APPLICATION_JSON_VALUE)
-				.schema(schemaBuilder().implementation(ArtifactPage.class)))
-			.content(contentBuilder().mediaType(MediaType.APPLICATION_NDJSON_VALUE)
-				.schema(schemaBuilder().implementation(ArtifactSummary.class)))
-			.content(contentBuilder().mediaType(MediaType.TEXT_EVENT_STREAM_VALUE)
-				.schema(schemaBuilder().implementation(ArtifactSummary.class))))
-			.response(problem("400", "Malformed parameter, id or cursor"))
-			.response(problem("406", "Accept names no representation of this resource"));
-		for (org.springdoc.core.fn.builders.parameter.Builder parameter : pathParameters) {
-			operation.parameter(parameter);
-		}
-		FilterParameters.describe(operation);
-		return operation;
-	}
-
-	private static void pagingParameters(Builder operation) {
-		operation
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("limit")
-				.description("Page size, 1 to 200 (default 50); for a stream, the most artifacts to send, no upper bound")
-				.schema(schemaBuilder().type("integer")))
-			.parameter(parameterBuilder().in(ParameterIn.QUERY)
-				.name("cursor")
-				.description("Opaque cursor from the previous page's nextCursor")
-				.schema(schemaBuilder().type("string")))
-			.parameter(parameterBuilder().in(ParameterIn.HEADER)
-				.name("Last-Event-ID")
-				.description("With text/event-stream: resume after this event id")
-				.schema(schemaBuilder().type("string")));
-	}
-
-	/** The shape of {@code Page<ArtifactSummary>}, named for the OpenAPI document. */
-	record ArtifactPage(List<ArtifactSummary> items,
-			@Schema(types = { "string", "null" }, description = "the cursor of the next page; null on the last") @Nullable String nextCursor) {
-
 	}
 
 }

@@ -62,7 +62,7 @@ final class ArtifactRoutes {
 	}
 
 	private static void listArtifacts(Builder operation) {
-		ArtifactLists.describe(operation, "listArtifacts",
+		ArtifactListDocs.describe(operation, "listArtifacts",
 				"A page of artifacts, newest first, each with its tags and collections");
 	}
 

@@ -2,6 +2,7 @@ package dev.catalog.change;
 
 import java.time.Clock;
 
+import dev.catalog.web.HandedOffStreams;
 import dev.catalog.web.LongLivedRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -43,8 +44,8 @@ class ChangeConfiguration {
 
 	@Bean
 	ChangeHandler changeHandler(ChangeFeed feed, ChangeLog log, ChangeProperties properties, Clock clock,
-			MeterRegistry registry) {
-		return new ChangeHandler(feed, log, properties, clock, registry);
+			MeterRegistry registry, HandedOffStreams streams) {
+		return new ChangeHandler(feed, log, properties, clock, registry, streams);
 	}
 
 	@Bean

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * This instance's view of the change feed: one reader for all subscribers.
@@ -40,6 +42,11 @@ class ChangeFeed implements FeedHead {
 	private final Counter lagDisconnects;
 
 	private volatile @Nullable Position head;
+
+	/** Callers of {@link #now()} waiting for the next fence statement, not yet sent. */
+	private Sinks.@Nullable One<Position> nextNow;
+
+	private boolean askingNow;
 
 	ChangeFeed(ChangeLog log, ChangeProperties properties, MeterRegistry registry) {
 		this.log = log;
@@ -83,6 +90,56 @@ class ChangeFeed implements FeedHead {
 				this.lagDisconnects::increment);
 		this.subscribers.add(subscription);
 		return subscription;
+	}
+
+	/**
+	 * The position of this moment in the database ({@link ChangeLog#now()}), for a stream that
+	 * starts without one. The feed's own head will not do: it is where this instance has read
+	 * to, and a change committed just before the request may not have reached it yet (its
+	 * notification is on its way), so the new stream would get a change that preceded it.
+	 * <p>
+	 * Callers arriving together share one statement: each joins the next statement sent after
+	 * it asked (never one already under way, which may predate it), so 10,000 streams opening
+	 * at once cost a few statements, not 10,000.
+	 */
+	Mono<Position> now() {
+		return Mono.defer(() -> {
+			Sinks.One<Position> waiting;
+			boolean send = false;
+			synchronized (this) {
+				if (this.nextNow == null) {
+					this.nextNow = Sinks.one();
+				}
+				waiting = this.nextNow;
+				if (!this.askingNow) {
+					this.askingNow = true;
+					send = true;
+				}
+			}
+			if (send) {
+				askNow();
+			}
+			return waiting.asMono();
+		});
+	}
+
+	private void askNow() {
+		Sinks.One<Position> these;
+		synchronized (this) {
+			these = this.nextNow;
+			this.nextNow = null;
+			if (these == null) {
+				this.askingNow = false;
+				return;
+			}
+		}
+		this.log.now().subscribe((position) -> {
+			these.tryEmitValue(position);
+			askNow();
+		}, (failure) -> {
+			these.tryEmitError(failure);
+			askNow();
+		});
 	}
 
 	void unsubscribe(Subscription subscription) {

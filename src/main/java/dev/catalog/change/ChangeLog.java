@@ -63,6 +63,9 @@ class ChangeLog {
 			     < (CAST(split_part(EXCLUDED.value, '-', 1) AS xid8), CAST(split_part(EXCLUDED.value, '-', 2) AS bigint))
 			""".formatted(PRUNED_THROUGH);
 
+	/** The fence of a snapshot taken now: the oldest transaction still running, or the next to start. */
+	private static final String FENCE = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS fence";
+
 	private final DatabaseClient database;
 
 	private final Counter statements;
@@ -121,6 +124,18 @@ class ChangeLog {
 				Row first = rows.get(0);
 				return new Batch(changes, first.fence(), first.prunedThrough());
 			});
+	}
+
+	/**
+	 * The position of this moment: every transaction that commits from now on records its
+	 * changes after it (it is still running, or starts later, so its id is at or above the
+	 * fence); one statement.
+	 */
+	Mono<Position> now() {
+		return this.database.sql(FENCE).filter((statement) -> {
+			this.statements.increment();
+			return statement;
+		}).map((row) -> Position.fence(Long.parseLong(row.get("fence", String.class)))).one();
 	}
 
 	/** Deletes changes recorded longer ago than the retention; one statement. */

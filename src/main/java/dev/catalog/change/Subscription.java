@@ -14,7 +14,8 @@ import reactor.core.publisher.FluxSink;
  * Nothing here blocks the feed: an offer to a full buffer ends this stream instead (the
  * client resumes from the durable log with its last position), so a subscriber that stops
  * reading costs at most {@code capacity} changes of memory and never delays the others.
- * The buffer grows with what it holds; an idle subscription holds an empty deque.
+ * The buffer grows with what it holds; an idle subscription holds an empty deque. A stream
+ * begins with a heartbeat.
  */
 final class Subscription {
 
@@ -33,6 +34,8 @@ final class Subscription {
 
 	private long demand;
 
+	private final Position start;
+
 	private Position last;
 
 	private boolean ended;
@@ -41,10 +44,14 @@ final class Subscription {
 	private boolean lagged;
 
 	Subscription(Position after, int capacity, Predicate<Change> filter, Runnable onLag) {
+		this.start = after;
 		this.last = after;
 		this.capacity = capacity;
 		this.filter = filter;
 		this.onLag = onLag;
+		// sent as soon as the stream is open: its response starts at once, and the client knows
+		// that it gets every change from then on
+		this.buffer.add(HEARTBEAT);
 	}
 
 	/**
@@ -73,6 +80,11 @@ final class Subscription {
 				drain();
 			}
 		}, FluxSink.OverflowStrategy.IGNORE);
+	}
+
+	/** The position it was made at: it gets the changes after it. */
+	Position start() {
+		return this.start;
 	}
 
 	/** Skips what the subscriber already has: positions up to {@code position}. */

@@ -9,7 +9,9 @@
  * and offers it to every subscriber's bounded buffer. Entry points: {@link
  * dev.catalog.change.ChangeRoutes} (route table), {@link dev.catalog.change.ChangeConfiguration}.
  * Nothing else depends on this package; artifact lists learn the feed position through
- * {@code dev.catalog.db.FeedHead}.
+ * {@code dev.catalog.db.FeedHead} and continue with the feed ({@code follow=true}) through
+ * {@code dev.catalog.db.FeedStreams}. Stream bodies are written once WebFlux is done with their
+ * request ({@code dev.catalog.web.HandedOffStreams}).
  */
 @NullMarked
 package dev.catalog.change;

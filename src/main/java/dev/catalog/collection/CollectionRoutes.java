@@ -2,6 +2,7 @@ package dev.catalog.collection;
 
 import java.util.List;
 
+import dev.catalog.artifact.ArtifactListDocs;
 import dev.catalog.artifact.ArtifactLists;
 import dev.catalog.web.Representations;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -134,7 +135,7 @@ final class CollectionRoutes {
 	}
 
 	private static void listCollectionArtifacts(Builder operation) {
-		ArtifactLists.describe(operation, "listCollectionArtifacts",
+		ArtifactListDocs.describe(operation, "listCollectionArtifacts",
 				"A page of a collection's artifacts, most recently added first, each with its tags and collections",
 				pathId("id", "collection"))
 			.response(problem("404", "No such collection"));

@@ -69,9 +69,12 @@ class RateLimitWebFilter implements WebFilter, Ordered {
 
 	private final Counter refused;
 
+	private final HandedOffStreams handedOff;
+
 	RateLimitWebFilter(RateLimitProperties properties, ClientBuckets buckets, ApiTokens tokens, SelfRequests self,
-			MeterRegistry registry) {
+			MeterRegistry registry, HandedOffStreams handedOff) {
 		this.properties = properties;
+		this.handedOff = handedOff;
 		this.self = self;
 		this.buckets = buckets;
 		this.tokens = tokens;
@@ -128,7 +131,9 @@ class RateLimitWebFilter implements WebFilter, Ordered {
 			return Mono.error(new TooManyRequestsException(
 					"This client has " + max + " streams open already; close one first.", Duration.ofSeconds(1)));
 		}
-		return chain.filter(exchange).doFinally((signal) -> release(client, open));
+		// a stream handed off to be written after the chain is open until that ends
+		return chain.filter(exchange)
+			.doFinally((signal) -> this.handedOff.whenEnded(exchange.getResponse(), () -> release(client, open)));
 	}
 
 	private void release(String client, AtomicInteger open) {

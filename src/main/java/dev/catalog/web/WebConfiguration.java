@@ -9,9 +9,12 @@ import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 @Configuration(proxyBeanMethods = false)
@@ -46,8 +49,20 @@ class WebConfiguration {
 
 	@Bean
 	RateLimitWebFilter rateLimitWebFilter(RateLimitProperties properties, ClientBuckets buckets, ApiTokens tokens,
-			SelfRequests self, MeterRegistry registry) {
-		return new RateLimitWebFilter(properties, buckets, tokens, self, registry);
+			SelfRequests self, MeterRegistry registry, HandedOffStreams handedOff) {
+		return new RateLimitWebFilter(properties, buckets, tokens, self, registry, handedOff);
+	}
+
+	@Bean
+	HandedOffStreams handedOffStreams(ObjectProvider<HttpHandler> httpHandler) {
+		return new HandedOffStreams(httpHandler);
+	}
+
+	/** Stream requests go through {@link HandedOffStreams#serve}; every other request as before. */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> handedOffStreamsRoute(HandedOffStreams streams) {
+		return (factory) -> factory
+			.addRouteProviders((routes) -> routes.route(HandedOffStreams::isStream, streams::serve));
 	}
 
 	@Bean

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.catalog.TestCatalog;
@@ -122,9 +123,11 @@ class ChangeFeedIntegrationTests {
 				.asString();
 		}
 
-		/** A stream of the feed, heartbeats left out, held until closed. */
+		/**
+		 * A stream of the feed, heartbeats left out, held until closed; open (its first
+		 * heartbeat came: every change committed from now on is on it) or ended.
+		 */
 		Events follow(String query, String lastEventId) {
-			int before = subscribers();
 			Events events = new Events(this.http.get()
 				.uri("/api/v1/changes" + query)
 				.accept(MediaType.TEXT_EVENT_STREAM)
@@ -135,7 +138,7 @@ class ChangeFeedIntegrationTests {
 				})
 				.retrieve()
 				.bodyToFlux(SSE));
-			await().atMost(TIMEOUT).until(() -> subscribers() > before || events.ended);
+			await().atMost(TIMEOUT).until(() -> events.heartbeats.get() > 0 || events.ended);
 			return events;
 		}
 
@@ -325,6 +328,37 @@ class ChangeFeedIntegrationTests {
 		}
 	}
 
+	/**
+	 * Delivery follows transaction numbers, not commits; for two writes to one artifact that is
+	 * commit order because an API write's first statement is on the row it can conflict on, so
+	 * a write that waits for another gets its number after it: the waiting PATCH, committed
+	 * last, comes last, and a client applying both ends with its state.
+	 */
+	@Test
+	void aWriteThatWaitedForAnotherOnTheSameArtifactComesAfterIt() throws Exception {
+		String id = a.createArtifact("contended", "skill");
+		try (Events events = b.follow("?event=artifact.updated", null); Connection holder = jdbc();
+				Connection observer = jdbc()) {
+			holder.setAutoCommit(false);
+			try (Statement statement = holder.createStatement()) {
+				statement.executeUpdate("UPDATE artifacts SET description = 'held' WHERE id = '" + id + "'");
+			}
+			var waiting = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> a.write("PATCH", "/api/v1/artifacts/" + id, "{\"description\":\"waited\"}"));
+			await().atMost(TIMEOUT).until(() -> {
+				try (Statement statement = observer.createStatement();
+						var result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+					result.next();
+					return result.getInt(1) > 0;
+				}
+			});
+			holder.commit();
+			waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(events.next(2)).extracting((event) -> data(event).get("description").asString())
+				.containsExactly("held", "waited");
+		}
+	}
+
 	/** Inserts an artifact in the connection's open transaction; returns the transaction's number. */
 	private static long insertArtifact(Connection connection, String name) throws Exception {
 		try (PreparedStatement insert = connection.prepareStatement("""
@@ -463,22 +497,57 @@ class ChangeFeedIntegrationTests {
 		assertThat(refused).isEqualTo(400);
 	}
 
+	/**
+	 * B's listener is stopped, so B's feed has not read the change committed just before the
+	 * stream opens (as when its notification is still on its way): the stream must still start
+	 * after it, at the moment it opened, not at where B had read to.
+	 */
+	@Test
+	void aStreamWithoutAPositionStartsWhenItOpensNotWhereItsInstanceHadReadTo() throws Exception {
+		ChangeListener listener = b.context().getBean(ChangeListener.class);
+		listener.stop();
+		try {
+			a.createArtifact("before the stream", "skill");
+			try (Events events = b.follow("", null)) {
+				a.createArtifact("after it opened", "skill");
+				listener.start();
+				assertThat(data(events.next()).get("name").asString()).isEqualTo("after it opened");
+				events.nothingWithin(Duration.ofMillis(300));
+			}
+		}
+		finally {
+			if (!listener.isRunning()) {
+				listener.start();
+			}
+		}
+	}
+
 	@Test
 	void aThousandSubscribersOnOneInstanceCostOneFeedReadPerBatch() throws Exception {
 		AtomicInteger received = new AtomicInteger();
 		List<Disposable> streams = new ArrayList<>();
 		try {
+			AtomicInteger open = new AtomicInteger();
 			for (int i = 0; i < 1000; i++) {
+				AtomicBoolean opened = new AtomicBoolean();
 				streams.add(b.http()
 					.get()
 					.uri("/api/v1/changes")
 					.accept(MediaType.TEXT_EVENT_STREAM)
 					.retrieve()
 					.bodyToFlux(SSE)
-					.filter((event) -> "artifact.created".equals(event.event()))
-					.subscribe((event) -> received.incrementAndGet()));
+					.subscribe((event) -> {
+						if (event.event() == null && opened.compareAndSet(false, true)) {
+							open.incrementAndGet();
+						}
+						else if ("artifact.created".equals(event.event())) {
+							received.incrementAndGet();
+						}
+					}));
 			}
-			await().atMost(Duration.ofSeconds(60)).until(() -> b.subscribers() == 1000);
+			// open: each has its first heartbeat, so no stream is still asking where it starts
+			await().atMost(Duration.ofSeconds(60)).until(() -> open.get() == 1000);
+			assertThat(b.subscribers()).isEqualTo(1000);
 			double requestStatements = b.meter("catalog.db.statements");
 			double before = b.meter("catalog.changes.statements");
 			a.createArtifact("to a thousand", "mcp");
@@ -508,10 +577,36 @@ class ChangeFeedIntegrationTests {
 		}
 	}
 
+	/**
+	 * The stream is written after WebFlux is done with its request (so that an open stream
+	 * holds nothing of the filter chain): WebFlux's observation of the request has ended while
+	 * the stream is open and still delivers.
+	 */
+	@Test
+	void aStreamIsWrittenAfterWebFluxIsDoneWithItsRequest() throws Exception {
+		double before = serverRequests(b);
+		try (Events events = b.follow("", null)) {
+			await().atMost(TIMEOUT).until(() -> serverRequests(b) >= before + 1);
+			a.createArtifact("handed off", "skill");
+			assertThat(data(events.next()).get("name").asString()).isEqualTo("handed off");
+		}
+	}
+
+	private static double serverRequests(Instance instance) {
+		return instance.context()
+			.getBean(MeterRegistry.class)
+			.find("http.server.requests")
+			.timers()
+			.stream()
+			.mapToLong((timer) -> timer.count())
+			.sum();
+	}
+
 	@Test
 	void idleStreamsGetHeartbeats() throws Exception {
 		try (Events events = a.follow("", null)) {
-			await().atMost(Duration.ofSeconds(5)).until(() -> events.heartbeats.get() >= 2);
+			// the first comes as the stream opens, the others every 300 ms
+			await().atMost(Duration.ofSeconds(5)).until(() -> events.heartbeats.get() >= 3);
 			assertThat(events.received).isEmpty();
 		}
 	}
@@ -571,6 +666,145 @@ class ChangeFeedIntegrationTests {
 				.thenReturn(String.valueOf(response.headers().asHttpHeaders().getFirst("Catalog-Feed-Position"))))
 			.block(TIMEOUT);
 		assertThat(header).matches("\\d+-\\d+");
+	}
+
+	/** Artifacts written without recording changes (as the seeder does): a list, not a feed. */
+	private static void seedSkills(int count) {
+		database().sql("""
+				SET LOCAL catalog.changes = 'off';
+				INSERT INTO artifacts (id, name, type, created_at, updated_at)
+				SELECT gen_random_uuid(), 'seeded-' || n, 'skill', now() - n * interval '1 second', now()
+				  FROM generate_series(1, %d) AS n""".formatted(count)).then().block(TIMEOUT);
+	}
+
+	/**
+	 * One request: the list (read slowly, 2 ms an event, so that a write lands while it is
+	 * sent), its end, then the feed filtered by the list's type: the write made during the
+	 * snapshot and the one made after it both come; the other type's does not. Resuming with
+	 * the end event's id gets the feed alone.
+	 */
+	@Test
+	void aFollowingListSendsItsSnapshotThenTheChangesMadeDuringAndAfterIt() throws Exception {
+		seedSkills(1200);
+		String end;
+		try (Events list = new Events(b.http()
+			.get()
+			.uri("/api/v1/artifacts?type=skill&follow=true")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(SSE)
+			.delayElements(Duration.ofMillis(2)))) {
+			ServerSentEvent<String> first = list.next();
+			assertThat(first.event()).isEqualTo("artifact");
+			a.createArtifact("during the snapshot", "skill");
+			a.createArtifact("another type", "command");
+			List<ServerSentEvent<String>> snapshot = new ArrayList<>(List.of(first));
+			ServerSentEvent<String> event;
+			while (!"end".equals((event = list.next()).event())) {
+				snapshot.add(event);
+			}
+			end = data(event).get("feedPosition").asString();
+			assertThat(event.id()).isEqualTo(end);
+			assertThat(snapshot).hasSizeGreaterThanOrEqualTo(1200)
+				.allSatisfy((artifact) -> assertThat(artifact.id()).endsWith("~" + end));
+			a.createArtifact("after the snapshot", "skill");
+			List<String> followed = new ArrayList<>();
+			while (!followed.contains("after the snapshot")) {
+				ServerSentEvent<String> change = list.next();
+				assertThat(change.event()).isEqualTo("artifact.created");
+				followed.add(data(change).get("name").asString());
+			}
+			assertThat(followed).containsExactly("during the snapshot", "after the snapshot");
+		}
+		try (Events resumed = b.follow("", end)) {
+			assertThat(resumed.next(2)).extracting((change) -> data(change).get("name").asString())
+				.containsExactly("during the snapshot", "another type");
+		}
+		List<ServerSentEvent<String>> fromEnd = b.http()
+			.get()
+			.uri("/api/v1/artifacts?type=skill&follow=true")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.header("Last-Event-ID", end)
+			.retrieve()
+			.bodyToFlux(SSE)
+			.filter((event) -> event.event() != null)
+			.take(2)
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(fromEnd).extracting((change) -> data(change).get("name").asString())
+			.as("the feed alone, by the list's type").containsExactly("during the snapshot", "after the snapshot");
+	}
+
+	@Test
+	void aFollowingNdjsonListEndsItsLinesWithThePositionThenGoesOnWithTheFeed() throws Exception {
+		seedSkills(1200);
+		BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+		Disposable list = b.http()
+			.get()
+			.uri("/api/v1/artifacts?follow=true")
+			.accept(MediaType.APPLICATION_NDJSON)
+			.retrieve()
+			.bodyToFlux(String.class)
+			.delayElements(Duration.ofMillis(2))
+			.subscribe(lines::add);
+		try {
+			String first = lines.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(json.readTree(first).get("name").asString()).startsWith("seeded-");
+			a.createArtifact("during the snapshot", "agent");
+			int artifacts = 1;
+			JsonNode line;
+			while (!(line = json.readTree(lines.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS))).path("type")
+				.asString()
+				.equals("end")) {
+				artifacts++;
+			}
+			assertThat(artifacts).isGreaterThanOrEqualTo(1200);
+			assertThat(line.get("feedPosition").asString()).matches("\\d+-\\d+");
+			a.createArtifact("after the snapshot", "mcp");
+			List<String> followed = new ArrayList<>();
+			while (!followed.contains("after the snapshot")) {
+				JsonNode change = json.readTree(lines.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+				if (!change.path("type").asString().equals("heartbeat")) {
+					assertThat(change.get("type").asString()).isEqualTo("artifact.created");
+					followed.add(change.get("data").get("name").asString());
+				}
+			}
+			assertThat(followed).containsExactly("during the snapshot", "after the snapshot");
+		}
+		finally {
+			list.dispose();
+		}
+		var refused = b.http()
+			.get()
+			.uri("/api/v1/artifacts?follow=yes")
+			.accept(MediaType.APPLICATION_NDJSON)
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.block(TIMEOUT);
+		assertThat(refused).isEqualTo(400);
+	}
+
+	@Test
+	void aFollowingListCountsAgainstTheInstancesMaximumOfSubscribers() throws Exception {
+		try (Events one = a.follow("", null); Events two = a.follow("", null); Events three = a.follow("", null)) {
+			var answer = a.http()
+				.get()
+				.uri("/api/v1/artifacts?follow=true")
+				.accept(MediaType.TEXT_EVENT_STREAM)
+				.exchangeToMono((response) -> response.bodyToMono(String.class)
+					.defaultIfEmpty("")
+					.map((body) -> response.statusCode().value() + " "
+							+ response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER) + " "
+							+ response.headers().asHttpHeaders().getContentType()))
+				.block(TIMEOUT);
+			assertThat(answer).isEqualTo("503 5 application/problem+json");
+			var plain = a.http()
+				.get()
+				.uri("/api/v1/artifacts")
+				.accept(MediaType.TEXT_EVENT_STREAM)
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+				.block(TIMEOUT);
+			assertThat(plain).as("a list that does not follow").isEqualTo(200);
+		}
 	}
 
 	@Test

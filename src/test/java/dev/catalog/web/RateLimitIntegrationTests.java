@@ -279,4 +279,61 @@ class RateLimitIntegrationTests {
 		}
 	}
 
+
+	/**
+	 * Feed streams (the feed, a list that follows it) are written after WebFlux is done with
+	 * their request (handed off): they still count against their client's open streams for as
+	 * long as they are open, and the answer carries the headers the filters put on it.
+	 */
+	@Test
+	void feedStreamsCountAsOpenStreamsUntilTheyCloseAndCarryTheFiltersHeaders() {
+		Map<Integer, Answer> opened = new java.util.concurrent.ConcurrentHashMap<>();
+		List<reactor.core.Disposable> open = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				int n = i;
+				open.add(http(a).get()
+					.uri((i == 0) ? "/api/v1/changes" : "/api/v1/artifacts?follow=true")
+					.accept(MediaType.TEXT_EVENT_STREAM)
+					.header("X-Forwarded-For", "203.0.113.50")
+					.exchangeToFlux((response) -> {
+						opened.put(n, new Answer(response.statusCode().value(), response.headers().asHttpHeaders(), ""));
+						// read, so that disposing of it cancels the body and closes the connection
+						return response.bodyToFlux(String.class);
+					})
+					.subscribe());
+			}
+			org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> opened.size() == 2);
+			for (Answer answer : opened.values()) {
+				assertThat(answer.status()).isEqualTo(200);
+				assertThat(answer.headers().getContentType()).isEqualTo(MediaType.TEXT_EVENT_STREAM);
+				assertThat(answer.headers().getFirst(RateLimitWebFilter.POLICY)).isEqualTo("\"streams\";q=50;w=50");
+				assertThat(answer.headers().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+				assertThat(answer.headers().getFirst("Content-Security-Policy"))
+					.isEqualTo(SecurityHeadersWebFilter.API_POLICY);
+				assertThat(answer.headers().getVary()).contains(HttpHeaders.ACCEPT);
+				assertThat(answer.headers().getContentLength()).isEqualTo(-1);
+			}
+			Answer third = get(a, "/api/v1/changes", "203.0.113.50", MediaType.TEXT_EVENT_STREAM).block(TIMEOUT);
+			assertThat(third.status()).isEqualTo(429);
+			assertThat(third.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(third.body()).contains("streams open");
+			open.remove(0).dispose();
+			org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> {
+				// the first signal only: taking it cancels the stream
+				Integer again = http(a).get()
+					.uri("/api/v1/changes")
+					.accept(MediaType.TEXT_EVENT_STREAM)
+					.header("X-Forwarded-For", "203.0.113.50")
+					.exchangeToFlux((response) -> Flux.just(response.statusCode().value()))
+					.next()
+					.block(TIMEOUT);
+				assertThat(again).as("once one of the two closed").isEqualTo(200);
+			});
+		}
+		finally {
+			open.forEach(reactor.core.Disposable::dispose);
+		}
+	}
+
 }
