@@ -264,12 +264,20 @@ services_up() {
 	local jar
 	jar=$(service_jar)
 	log "jar: $jar ($(stat -c %s "$jar") bytes)"
-	# started together: Liquibase's lock lets one instance migrate while the others wait, and the
-	# seeder's advisory lock lets one seed the empty catalog while the others wait for it before
-	# they warm their caches (seeding runs before the application is ready)
-	local i
-	for i in 1 2 3; do service_start "$i" "$jar" "$DEPLOY_SEED_ARTIFACTS"; done
-	for i in 1 2 3; do service_wait "$i"; done
+	# On a database Liquibase has never seen, instances started together race to create its
+	# databasechangelog table (its lock does not cover that; one fails with "relation already
+	# exists"), so the first instance migrates alone. Once the table exists, Liquibase's lock lets
+	# one instance migrate while the others wait, and the seeder's advisory lock lets one seed the
+	# empty catalog while the others wait for it before they warm their caches.
+	local i first=1
+	if ! psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -d "$DATABASE" -tAc \
+			"select to_regclass('public.databasechangelog') is not null" | grep -q t; then
+		service_start 1 "$jar" "$DEPLOY_SEED_ARTIFACTS"
+		service_wait 1
+		first=2
+	fi
+	for i in $(seq "$first" 3); do service_start "$i" "$jar" "$DEPLOY_SEED_ARTIFACTS"; done
+	for i in $(seq "$first" 3); do service_wait "$i"; done
 }
 
 services_down() {

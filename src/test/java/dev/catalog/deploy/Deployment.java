@@ -2,6 +2,7 @@ package dev.catalog.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -120,6 +122,28 @@ final class Deployment implements AutoCloseable {
 		}
 	}
 
+	/** {@code pg_ctl stop -m immediate} of the replica: its server processes quit without a checkpoint. */
+	void stopReplica() {
+		Path pgCtl;
+		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+			pgCtl = versions.map((version) -> version.resolve("bin/pg_ctl"))
+				.filter(Files::isExecutable)
+				.max(Comparator.comparingInt((Path path) -> Integer.parseInt(path.getName(path.getNameCount() - 3).toString())))
+				.orElseThrow();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		List<String> command = new ArrayList<>();
+		// PostgreSQL's processes run as the postgres user when the script runs as root
+		if ("root".equals(System.getProperty("user.name"))) {
+			command.addAll(List.of("runuser", "-u", "postgres", "--"));
+		}
+		command.addAll(List.of(pgCtl.toString(), "stop", "-w", "-m", "immediate", "-D",
+				this.directory.resolve("postgresql/replica").toString()));
+		run(Duration.ofSeconds(60), Map.of(), command);
+	}
+
 	String psql(int port, String sql) {
 		return run(Duration.ofSeconds(30), Map.of(), List.of("psql", "-h", "127.0.0.1", "-p", Integer.toString(port),
 				"-U", "postgres", "-d", "catalog", "-v", "ON_ERROR_STOP=1", "-tAc", sql))
@@ -195,7 +219,7 @@ final class Deployment implements AutoCloseable {
 	}
 
 	private static boolean free(int port) {
-		try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
 			return true;
 		}
 		catch (IOException ex) {
