@@ -2,6 +2,7 @@ package dev.catalog.cache;
 
 import java.time.Clock;
 
+import dev.catalog.db.Replicas;
 import dev.catalog.web.SelfRequests;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -81,8 +82,8 @@ class CacheConfiguration {
 
 	@Bean
 	ResponseCache responseCache(JsonMapper json, CacheProperties properties, SwrLoader loader,
-			Compression compression, CacheMetrics metrics, Clock clock) {
-		return new ResponseCache(json, properties, loader, compression, metrics, clock);
+			Compression compression, CacheMetrics metrics, Clock clock, Replicas replicas) {
+		return new ResponseCache(json, properties, loader, compression, metrics, clock, replicas);
 	}
 
 	@Bean

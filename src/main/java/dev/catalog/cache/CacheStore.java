@@ -31,6 +31,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * Keys: {@code <prefix><tag>generation} (the catalog generation, a decimal integer),
  * {@code <prefix><tag>generation:pg} (the last PostgreSQL generation folded into it),
+ * {@code <prefix><tag>generation:wal} (the WAL position, in bytes, of the last write that
+ * advanced it: what a replica must have replayed to answer a read of this generation),
  * {@code <prefix><tag>entry:<key>} (entries), {@code <prefix><tag>lock:<key>@<version>} (refresh
  * and load locks). Entries of every generation share one key per request key, so a new answer
  * replaces the old one instead of leaving it to expire.
@@ -44,9 +46,6 @@ import reactor.core.publisher.Mono;
  * generation (one script per shard, sent together), and completes only when all advanced.
  */
 class CacheStore {
-
-	/** Makes generations created after Redis lost its data unique: never a value used before. */
-	private static final AtomicLong lastInitial = new AtomicLong();
 
 	private static final Logger logger = LoggerFactory.getLogger(CacheStore.class);
 
@@ -93,8 +92,8 @@ class CacheStore {
 		this.tagged = tagged;
 	}
 
-	/** What Redis holds for a key: the current generation and the entry, if any. */
-	record Lookup(long generation, @Nullable CacheEntry entry, boolean locked) {
+	/** Generation, entry (if any), WAL position a replica needs for it (0: none; {@link #poll}: unread). */
+	record Lookup(long generation, @Nullable CacheEntry entry, boolean locked, long walPosition) {
 
 		/** The entry if it belongs to the current generation. */
 		@Nullable CacheEntry current() {
@@ -114,26 +113,27 @@ class CacheStore {
 		return redis((commands) -> commands.exists(generationKey(0))).then();
 	}
 
-	/** The current generation and the key's entry, in one round trip. */
+	/** The current generation, its WAL position and the key's entry, in one round trip. */
 	Mono<Lookup> lookup(String key) {
-		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key)))
-			.flatMap((values) -> lookup(shard(key), values, false));
+		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key), walKey(shard(key))))
+			.flatMap((values) -> lookup(shard(key), values, false,
+					values.get(2).hasValue() ? parse(values.get(2).getValue()) : 0));
 	}
 
-	/** Like {@link #lookup} and also whether the given lock is held, in one round trip. */
+	/** Like {@link #lookup} (but without the WAL position) and whether the given lock is held, in one round trip. */
 	Mono<Lookup> poll(String key, String lock) {
 		return redis((commands) -> commands.mget(generationKey(shard(key)), entryKey(key), lockKey(lock)))
-			.flatMap((values) -> lookup(shard(key), values, values.get(2).hasValue()));
+			.flatMap((values) -> lookup(shard(key), values, values.get(2).hasValue(), 0));
 	}
 
-	private Mono<Lookup> lookup(int shard, List<KeyValue<String, byte[]>> values, boolean locked) {
+	private Mono<Lookup> lookup(int shard, List<KeyValue<String, byte[]>> values, boolean locked, long walPosition) {
 		CacheEntry entry = values.get(1).hasValue() ? CacheEntry.decode(values.get(1).getValue()) : null;
 		if (values.get(0).hasValue()) {
-			return Mono.just(new Lookup(parse(values.get(0).getValue()), entry, locked));
+			return Mono.just(new Lookup(parse(values.get(0).getValue()), entry, locked, walPosition));
 		}
 		return redis((commands) -> RedisScripts.eval(commands, RedisScripts.INIT, new String[] { generationKey(shard) },
-				initial()))
-			.map((generation) -> new Lookup(generation, entry, locked));
+				RedisScripts.initial()))
+			.map((generation) -> new Lookup(generation, entry, locked, walPosition));
 	}
 
 	/** Stores the entry if its generation is still current; tells whether it did. */
@@ -158,11 +158,12 @@ class CacheStore {
 			.then();
 	}
 
-	/** Advances the generation (every shard's); completes when all advanced, fails if one did not. */
-	Mono<Void> bump() {
+	/** Advances every shard's generation and WAL position (0: unknown); fails if one did not advance. */
+	Mono<Void> bump(long walPosition) {
+		byte[] position = ascii(Long.toString(walPosition));
 		return Flux.range(0, this.shards)
 			.flatMap((shard) -> redis((commands) -> RedisScripts.eval(commands, RedisScripts.BUMP,
-					new String[] { generationKey(shard) }, initial())), this.shards)
+					new String[] { generationKey(shard), walKey(shard) }, RedisScripts.initial(), position)), this.shards)
 			.then();
 	}
 
@@ -171,11 +172,12 @@ class CacheStore {
 	 * if {@code force}, in every shard (each keeps its own mark, so a shard that a failed fold-in
 	 * missed still advances in the next); emits the first shard's current generation.
 	 */
-	Mono<Long> resync(long postgresGeneration, boolean force) {
+	Mono<Long> resync(long postgresGeneration, boolean force, long walPosition) {
 		return Flux.range(0, this.shards)
 			.flatMapSequential((shard) -> redis((commands) -> RedisScripts.eval(commands, RedisScripts.RESYNC,
-					new String[] { generationKey(shard), markKey(shard) }, ascii(Long.toString(postgresGeneration)),
-					initial(), ascii(force ? "1" : "0"))), this.shards)
+					new String[] { generationKey(shard), markKey(shard), walKey(shard) },
+					ascii(Long.toString(postgresGeneration)), RedisScripts.initial(), ascii(force ? "1" : "0"),
+					ascii(Long.toString(walPosition)))), this.shards)
 			.collectList()
 			.map((generations) -> generations.get(0));
 	}
@@ -213,6 +215,10 @@ class CacheStore {
 		return this.keyPrefix + tag(shard) + "generation";
 	}
 
+	String walKey(int shard) {
+		return this.keyPrefix + tag(shard) + "generation:wal";
+	}
+
 	private String markKey(int shard) {
 		return this.keyPrefix + tag(shard) + "generation:pg";
 	}
@@ -225,16 +231,6 @@ class CacheStore {
 	private String lockKey(String lock) {
 		int at = lock.lastIndexOf('@');
 		return this.keyPrefix + tag(shard((at < 0) ? lock : lock.substring(0, at))) + "lock:" + lock;
-	}
-
-	/**
-	 * A generation for a Redis that lost its generation key: microseconds of wall-clock time,
-	 * larger than any generation handed out before (they started from such a value and grow by
-	 * one per write), so no entry written before the loss can ever match it.
-	 */
-	private static byte[] initial() {
-		long micros = System.currentTimeMillis() * 1000;
-		return ascii(Long.toString(lastInitial.updateAndGet((last) -> Math.max(last + 1, micros))));
 	}
 
 	private static long parse(byte[] value) {

@@ -44,8 +44,11 @@ class CatalogGenerations implements CatalogChanges {
 
 	private static final String NEXT = "SELECT nextval('catalog_generation') AS generation";
 
+	/** Also where the WAL stands, past every write the fold-in accounts for (for replica reads). */
 	private static final String CURRENT = """
-			SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS generation FROM catalog_generation
+			SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS generation,
+			       (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS wal_position
+			FROM catalog_generation
 			""";
 
 	private final CacheStore store;
@@ -116,11 +119,11 @@ class CatalogGenerations implements CatalogChanges {
 			// Redis first: while it is down, finding out must not cost a SQL statement per try
 			return this.store.probe()
 				.then(this.database.sql(CURRENT)
-					.map((row) -> row.get("generation", Long.class))
+					.map((row) -> new long[] { row.get("generation", Long.class), row.get("wal_position", Long.class) })
 					.one()
 					.timeout(this.databaseTimeout)
 					.onErrorMap((ex) -> !(ex instanceof CacheUnavailableException), CacheUnavailableException::new))
-				.flatMap((postgres) -> this.store.resync(postgres, force))
+				.flatMap((postgres) -> this.store.resync(postgres[0], force, postgres[1]))
 				.doOnNext((generation) -> {
 					if (force) {
 						this.forceBump.set(false);
@@ -140,7 +143,18 @@ class CatalogGenerations implements CatalogChanges {
 	 */
 	@Override
 	public Mono<Void> committed() {
-		return this.store.bump()
+		return committed(0);
+	}
+
+	/**
+	 * {@link #committed()}, recording the write's WAL position beside the generation (in the
+	 * same script that advances it) for reads from replicas. If Redis cannot be told, the
+	 * fold-in that later accounts for the write records PostgreSQL's position at that time,
+	 * which is past the write's.
+	 */
+	@Override
+	public Mono<Void> committed(long walPosition) {
+		return this.store.bump(walPosition)
 			.then()
 			.onErrorResume((ex) -> recordInPostgres());
 	}

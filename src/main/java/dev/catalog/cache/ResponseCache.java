@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.catalog.cache.Served.Source;
+import dev.catalog.db.Replicas;
 import dev.catalog.web.RawJson;
 import dev.catalog.web.ServiceUnavailableException;
 import reactor.core.publisher.Mono;
@@ -55,7 +56,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * disabled: answered from PostgreSQL, nothing stored.</li>
  * </ul>
  * Writes invalidate through {@link CatalogGenerations}: an entry of an older generation is
- * never served, whatever its times say.
+ * never served, whatever its times say. Misses and refreshes are loaded from a read replica
+ * when one is configured and has replayed every write of the generation ({@link Replicas}).
  */
 public class ResponseCache {
 
@@ -75,8 +77,11 @@ public class ResponseCache {
 
 	private final String cacheControl;
 
+	private final Replicas replicas;
+
 	ResponseCache(JsonMapper json, CacheProperties properties, SwrLoader loader, Compression compression,
-			CacheMetrics metrics, Clock clock) {
+			CacheMetrics metrics, Clock clock, Replicas replicas) {
+		this.replicas = replicas;
 		this.json = json;
 		this.properties = properties;
 		this.loader = loader;
@@ -139,9 +144,15 @@ public class ResponseCache {
 			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
 			.publishOn(loop)
 			.flatMap((lookup) -> lookup.isPresent()
-					? serve(request, accepted, type, key, lookup.get(), render.map(this.compression::encodeAll),
-							loop, loadTimeout)
+					? serve(request, accepted, type, key, lookup.get(),
+							fromReplica(render, lookup.get(), loadTimeout).map(this.compression::encodeAll), loop,
+							loadTimeout)
 					: bypass(request, accepted, type, render, loadTimeout));
+	}
+
+	/** A load on a replica that replayed the generation's writes, within half the load timeout. */
+	private Mono<byte[]> fromReplica(Mono<byte[]> render, CacheStore.Lookup lookup, Duration loadTimeout) {
+		return this.replicas.read(render, lookup.walPosition(), loadTimeout.dividedBy(2));
 	}
 
 	private Mono<ServerResponse> serve(ServerRequest request, AcceptEncoding accepted, MediaType type, String key,

@@ -14,4 +14,14 @@ public interface CatalogChanges {
 
 	Mono<Void> committed();
 
+	/**
+	 * Like {@link #committed()}, for a write whose commit is at or before WAL position
+	 * {@code walPosition} (bytes; 0 if not known): once the {@code Mono} completes, reads that the
+	 * cache loads from a replica also require the replica to have replayed that far
+	 * ({@link Replicas}).
+	 */
+	default Mono<Void> committed(long walPosition) {
+		return committed();
+	}
+
 }

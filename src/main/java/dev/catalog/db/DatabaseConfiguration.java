@@ -34,14 +34,19 @@ class DatabaseConfiguration {
 		};
 	}
 
-	/** Puts {@link RevalidatingConnectionFactory} in front of the connection pool Boot builds. */
+	/**
+	 * Puts {@link RevalidatingConnectionFactory} in front of the connection pool Boot builds, and
+	 * {@link ReadRoutingConnectionFactory} in front of that (reads {@link Replicas#read} routes go
+	 * to a replica; everything else, transactions included, to this pool).
+	 */
 	@Bean
 	static BeanPostProcessor revalidatingConnectionPool() {
 		return new BeanPostProcessor() {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				return (bean instanceof ConnectionPool pool) ? new RevalidatingConnectionFactory(pool) : bean;
+				return (bean instanceof ConnectionPool pool) ? new ReadRoutingConnectionFactory(new RevalidatingConnectionFactory(pool))
+						: bean;
 			}
 
 		};

@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -22,10 +24,26 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * <p>
  * Every write of the service goes through {@link #commit}, which is what guarantees that each
  * successful write invalidates the cache after its commit and before its response.
+ * <p>
+ * With read replicas ({@code catalog.db.replicas}) a write also tells the cache where the WAL
+ * stood after its commit ({@link #COMMIT_POSITION}, one more statement on the primary, after
+ * the transaction), so that reads the cache sends to a replica require the replica to have
+ * replayed the write ({@link Replicas}). Without replicas no such statement runs.
  */
 public class Writes {
 
 	static final int MAX_RETRIES = 4;
+
+	/**
+	 * The WAL insert position, in bytes, read after the commit returned: at or past the end of
+	 * the commit record (the write position could be before it with {@code synchronous_commit}
+	 * off, the flush position too), so a replica that replayed this far sees the write.
+	 */
+	static final String COMMIT_POSITION = """
+			SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS position
+			""";
+
+	private static final Logger logger = LoggerFactory.getLogger(Writes.class);
 
 	private final TransactionalOperator transactions;
 
@@ -39,6 +57,8 @@ public class Writes {
 
 	private final Duration timeout;
 
+	private final Mono<Long> commitPosition;
+
 	public Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock) {
 		this(transactions, changes, registry, clock, Duration.ofMillis(10), Duration.ofSeconds(10));
 	}
@@ -46,6 +66,16 @@ public class Writes {
 	/** @param timeout bound on each attempt's transaction ({@code catalog.db.write-timeout}) */
 	public Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
 			Duration firstBackoff, Duration timeout) {
+		this(transactions, changes, registry, clock, firstBackoff, timeout, Mono.just(0L));
+	}
+
+	/**
+	 * @param commitPosition the WAL position after a commit (0 when no replica reads need it);
+	 * subscribed once per successful write, after its commit
+	 */
+	Writes(TransactionalOperator transactions, CatalogChanges changes, MeterRegistry registry, Clock clock,
+			Duration firstBackoff, Duration timeout, Mono<Long> commitPosition) {
+		this.commitPosition = commitPosition;
 		this.timeout = timeout;
 		this.transactions = transactions;
 		this.changes = changes;
@@ -75,7 +105,12 @@ public class Writes {
 				.onRetryExhaustedThrow((spec, signal) -> new WriteCollisionException(Duration.ofSeconds(1),
 						signal.failure())))
 			.singleOptional()
-			.flatMap((result) -> this.changes.committed().then(Mono.justOrEmpty(result)));
+			.flatMap((result) -> this.commitPosition.onErrorResume((ex) -> {
+				// committed, but where is unknown (the primary went away after the commit): the
+				// cache is still told; replica reads are then guarded by older writes only
+				logger.warn("WAL position of a committed write unknown; replicas may serve it late", ex);
+				return Mono.just(0L);
+			}).flatMap(this.changes::committed).then(Mono.justOrEmpty(result)));
 	}
 
 	/**

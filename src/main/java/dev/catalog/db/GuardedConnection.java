@@ -1,0 +1,241 @@
+package dev.catalog.db;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.r2dbc.spi.Batch;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionMetadata;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.TransactionDefinition;
+import io.r2dbc.spi.ValidationDepth;
+import io.r2dbc.spi.Wrapped;
+import org.reactivestreams.Publisher;
+
+/**
+ * A replica's pooled connection whose queries check, in the same statement, that the replica
+ * has replayed the WAL up to the last write the cache knows of: a query {@code q} runs as
+ * {@code SELECT * FROM (q) AS replica_read WHERE catalog_replayed($n::pg_lsn)}. The guard is
+ * a one-time filter, evaluated before any row is read; a replica that is behind fails the
+ * statement with SQLSTATE {@value #BEHIND} (migration {@code 030-replica-guard.sql}) and
+ * {@link Replicas#read} runs the read again on the primary. Still one statement per query, and
+ * the inner query's order is kept (a subquery with ORDER BY or LIMIT is not flattened).
+ * <p>
+ * Only {@code SELECT} and {@code WITH} texts are guarded; anything else is passed as it is (a
+ * replica refuses writes by itself).
+ */
+final class GuardedConnection implements Connection, Wrapped<Connection> {
+
+	/** SQLSTATE of {@code catalog_replayed} when the replica has not replayed far enough. */
+	static final String BEHIND = "CRLAG";
+
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
+
+	private final Connection delegate;
+
+	private final String needed;
+
+	private final Counter statements;
+
+	GuardedConnection(Connection delegate, long needed, Counter statements) {
+		this.delegate = delegate;
+		this.needed = lsn(needed);
+		this.statements = statements;
+	}
+
+	/** A WAL position (bytes from the start) as PostgreSQL writes a {@code pg_lsn}. */
+	static String lsn(long position) {
+		return Long.toHexString(position >>> 32).toUpperCase(Locale.ROOT) + "/"
+				+ Long.toHexString(position & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
+	}
+
+	/** The guarded text of a query with {@code parameters} placeholders, and where its guard goes. */
+	static String guard(String sql, int parameters) {
+		return "SELECT * FROM (\n" + sql + "\n) AS replica_read WHERE catalog_replayed($" + (parameters + 1)
+				+ "::pg_lsn)";
+	}
+
+	static boolean isQuery(String sql) {
+		String start = sql.stripLeading().toLowerCase(Locale.ROOT);
+		return start.startsWith("select") || start.startsWith("with");
+	}
+
+	/** The highest {@code $n} in a statement's text (the driver's placeholders, after Spring expanded the names). */
+	static int parameters(String sql) {
+		int highest = 0;
+		Matcher matcher = PLACEHOLDER.matcher(sql);
+		while (matcher.find()) {
+			highest = Math.max(highest, Integer.parseInt(matcher.group(1)));
+		}
+		return highest;
+	}
+
+	@Override
+	public Statement createStatement(String sql) {
+		if (!isQuery(sql)) {
+			return this.delegate.createStatement(sql);
+		}
+		int parameters = parameters(sql);
+		return new GuardedStatement(this.delegate.createStatement(guard(sql, parameters)), parameters);
+	}
+
+	@Override
+	public Connection unwrap() {
+		return this.delegate;
+	}
+
+	@Override
+	public Publisher<Void> beginTransaction() {
+		return this.delegate.beginTransaction();
+	}
+
+	@Override
+	public Publisher<Void> beginTransaction(TransactionDefinition definition) {
+		return this.delegate.beginTransaction(definition);
+	}
+
+	@Override
+	public Publisher<Void> close() {
+		return this.delegate.close();
+	}
+
+	@Override
+	public Publisher<Void> commitTransaction() {
+		return this.delegate.commitTransaction();
+	}
+
+	@Override
+	public Batch createBatch() {
+		return this.delegate.createBatch();
+	}
+
+	@Override
+	public Publisher<Void> createSavepoint(String name) {
+		return this.delegate.createSavepoint(name);
+	}
+
+	@Override
+	public boolean isAutoCommit() {
+		return this.delegate.isAutoCommit();
+	}
+
+	@Override
+	public ConnectionMetadata getMetadata() {
+		return this.delegate.getMetadata();
+	}
+
+	@Override
+	public IsolationLevel getTransactionIsolationLevel() {
+		return this.delegate.getTransactionIsolationLevel();
+	}
+
+	@Override
+	public Publisher<Void> releaseSavepoint(String name) {
+		return this.delegate.releaseSavepoint(name);
+	}
+
+	@Override
+	public Publisher<Void> rollbackTransaction() {
+		return this.delegate.rollbackTransaction();
+	}
+
+	@Override
+	public Publisher<Void> rollbackTransactionToSavepoint(String name) {
+		return this.delegate.rollbackTransactionToSavepoint(name);
+	}
+
+	@Override
+	public Publisher<Void> setAutoCommit(boolean autoCommit) {
+		return this.delegate.setAutoCommit(autoCommit);
+	}
+
+	@Override
+	public Publisher<Void> setLockWaitTimeout(Duration timeout) {
+		return this.delegate.setLockWaitTimeout(timeout);
+	}
+
+	@Override
+	public Publisher<Void> setStatementTimeout(Duration timeout) {
+		return this.delegate.setStatementTimeout(timeout);
+	}
+
+	@Override
+	public Publisher<Void> setTransactionIsolationLevel(IsolationLevel level) {
+		return this.delegate.setTransactionIsolationLevel(level);
+	}
+
+	@Override
+	public Publisher<Boolean> validate(ValidationDepth depth) {
+		return this.delegate.validate(depth);
+	}
+
+	/** The guarded statement: binds the needed position as its last parameter, in every binding set. */
+	private final class GuardedStatement implements Statement {
+
+		private final Statement statement;
+
+		private final int guardIndex;
+
+		GuardedStatement(Statement statement, int guardIndex) {
+			this.statement = statement;
+			this.guardIndex = guardIndex;
+			statement.bind(guardIndex, GuardedConnection.this.needed);
+		}
+
+		@Override
+		public Statement add() {
+			this.statement.add();
+			this.statement.bind(this.guardIndex, GuardedConnection.this.needed);
+			return this;
+		}
+
+		@Override
+		public Statement bind(int index, Object value) {
+			this.statement.bind(index, value);
+			return this;
+		}
+
+		@Override
+		public Statement bind(String name, Object value) {
+			this.statement.bind(name, value);
+			return this;
+		}
+
+		@Override
+		public Statement bindNull(int index, Class<?> type) {
+			this.statement.bindNull(index, type);
+			return this;
+		}
+
+		@Override
+		public Statement bindNull(String name, Class<?> type) {
+			this.statement.bindNull(name, type);
+			return this;
+		}
+
+		@Override
+		public Publisher<? extends Result> execute() {
+			GuardedConnection.this.statements.increment();
+			return this.statement.execute();
+		}
+
+		@Override
+		public Statement fetchSize(int rows) {
+			this.statement.fetchSize(rows);
+			return this;
+		}
+
+		@Override
+		public Statement returnGeneratedValues(String... columns) {
+			this.statement.returnGeneratedValues(columns);
+			return this;
+		}
+
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.catalog.db;
+
+import io.r2dbc.spi.Connection;
+import reactor.core.publisher.Mono;
+
+/**
+ * Put in a read's Reactor context by {@link Replicas#read}: the connection factory then hands
+ * the read a connection of {@code replica} whose statements are guarded by {@code needed}.
+ */
+record ReplicaRead(Replica replica, long needed) {
+
+	Mono<Connection> connect() {
+		return this.replica.connect(this.needed);
+	}
+
+}
