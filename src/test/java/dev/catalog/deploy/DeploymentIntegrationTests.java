@@ -25,8 +25,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The multi-process deployment of {@code deploy/local.sh}, started once for the class: three
  * service JVMs from the packaged jar behind nginx, a Redis Cluster of three primaries and three
- * replicas, a PostgreSQL primary with a streaming replica. Every failure is injected for real
- * (SIGKILL of a JVM or a Redis primary), and each test prints its request counts and failures.
+ * replicas, a PostgreSQL primary with a streaming replica that the instances read from
+ * ({@code catalog.db.replicas}). Every failure is injected for real (SIGKILL of a JVM or a Redis
+ * primary, the replica's replay paused, the replica stopped), and each test prints its request
+ * counts and failures.
  * Skipped, saying why, where nginx, redis-server or postgresql are not installed ({@code .ci/run}
  * installs them).
  */
@@ -96,6 +98,75 @@ class DeploymentIntegrationTests {
 
 	@Test
 	@Order(3)
+	void aReplicaWithReplayPausedLetsNoStalePageBeCachedAfterAWrite() {
+		for (int port : deployment.instancePorts()) {
+			await().atMost(TIMEOUT).until(() -> "HIT".equals(deployment.get(port, detail()).cache()));
+		}
+		deployment.psql(deployment.replicaPort(), "SELECT pg_wal_replay_pause()");
+		try {
+			Deployment.Answer written = deployment.patch(deployment.nginxPort(), detail(),
+					"{\"name\":\"renamed-while-replay-paused\"}");
+			assertThat(written.status()).as(written.body()).isEqualTo(200);
+			// the replica really is behind: it still has the old name
+			assertThat(deployment.psql(deployment.replicaPort(), "SELECT name FROM artifacts WHERE id = '" + id + "'"))
+				.isEqualTo("renamed-through-nginx");
+			for (int port : deployment.instancePorts()) {
+				for (int read = 1; read <= 3; read++) {
+					Deployment.Answer answer = deployment.get(port, detail());
+					System.out.printf("Replay paused: instance :%d read %d of the written artifact: %s (X-Cache %s)%n",
+							port, read, name(answer), answer.cache());
+					assertThat(name(answer)).as("instance :%d read %d", port, read)
+						.isEqualTo("renamed-while-replay-paused");
+				}
+			}
+		}
+		finally {
+			deployment.psql(deployment.replicaPort(), "SELECT pg_wal_replay_resume()");
+		}
+		await().atMost(TIMEOUT)
+			.until(() -> deployment.psql(deployment.replicaPort(), "SELECT name FROM artifacts WHERE id = '" + id + "'"),
+					"renamed-while-replay-paused"::equals);
+	}
+
+	@Test
+	@Order(4)
+	void theReplicaStoppedSendsReadsToThePrimary() {
+		// rows read on each server (sequential and index scans): 20 pages of 101 or more artifacts
+		// read at least 2,020; the replica checks, the change feed's polls and the like read a few
+		String rowsRead = "SELECT tup_returned + tup_fetched FROM pg_stat_database WHERE datname = 'catalog'";
+		long replicaBefore = Long.parseLong(deployment.psql(deployment.replicaPort(), rowsRead));
+		long primaryBefore = Long.parseLong(deployment.psql(deployment.primaryPort(), rowsRead));
+		List<String> failures = misses(101, 20);
+		// a backend publishes its statistics at most once a second, an idle one within 10 s
+		long onReplica = await().atMost(Duration.ofSeconds(20))
+			.until(() -> Long.parseLong(deployment.psql(deployment.replicaPort(), rowsRead)) - replicaBefore,
+					(rows) -> rows >= 2020);
+		long onPrimary = Long.parseLong(deployment.psql(deployment.primaryPort(), rowsRead)) - primaryBefore;
+		System.out.printf("20 misses through nginx with the replica up: rows read %d on the replica, %d on the primary; "
+				+ "%d failed %s%n", onReplica, onPrimary, failures.size(), failures);
+		assertThat(failures).isEmpty();
+		assertThat(onPrimary).as("rows read on the primary while the replica took the misses").isLessThan(onReplica);
+
+		deployment.stopReplica();
+		primaryBefore = Long.parseLong(deployment.psql(deployment.primaryPort(), rowsRead));
+		long started = System.nanoTime();
+		failures = misses(121, 20);
+		long tookMillis = elapsedMillis(started);
+		long primaryBeforeStop = primaryBefore;
+		onPrimary = await().atMost(Duration.ofSeconds(20))
+			.until(() -> Long.parseLong(deployment.psql(deployment.primaryPort(), rowsRead)) - primaryBeforeStop,
+					(rows) -> rows >= 2020);
+		System.out.printf("20 misses through nginx with the replica stopped (pg_ctl stop -m immediate): %d ms, rows read "
+				+ "%d on the primary; %d failed %s%n", tookMillis, onPrimary, failures.size(), failures);
+		assertThat(failures).isEmpty();
+
+		deployment.script("up");
+		await().atMost(TIMEOUT).until(() -> deployment.psql(deployment.primaryPort(),
+				"SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"), "1"::equals);
+	}
+
+	@Test
+	@Order(5)
 	void aRedisPrimaryKilledUnderLoadLeavesNoReadUnansweredAndHitsResumeAfterFailover() {
 		for (int port : deployment.instancePorts()) {
 			await().atMost(TIMEOUT).until(() -> "HIT".equals(deployment.get(port, detail()).cache()));
@@ -129,7 +200,7 @@ class DeploymentIntegrationTests {
 	}
 
 	@Test
-	@Order(4)
+	@Order(6)
 	void anInstanceKilledUnderLoadCostsNoFailedRequest() {
 		Load load = Load.start(4, List.of(detail(), "/api/v1/artifacts?limit=10", "/api/v1/artifacts?limit=3",
 				"/api/v1/stats", "/api/v1/collections"));
@@ -144,6 +215,18 @@ class DeploymentIntegrationTests {
 		assertThat(outcome.failures()).isEmpty();
 		assertThat(outcome.requests() - before).isPositive();
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+	}
+
+	/** {@code count} list pages no instance has cached (limits from {@code firstLimit}), through nginx. */
+	private static List<String> misses(int firstLimit, int count) {
+		List<String> failures = new ArrayList<>();
+		for (int limit = firstLimit; limit < firstLimit + count; limit++) {
+			Deployment.Answer answer = deployment.get(deployment.nginxPort(), "/api/v1/artifacts?limit=" + limit);
+			if (answer.status() != 200 || !"MISS".equals(answer.cache())) {
+				failures.add(answer.status() + " " + answer.cache() + " " + answer.body());
+			}
+		}
+		return failures;
 	}
 
 	/** The cluster primary whose keys include the cached detail of the artifact. */
