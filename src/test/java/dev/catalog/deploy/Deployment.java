@@ -69,7 +69,15 @@ final class Deployment implements AutoCloseable {
 		Path directory = Path.of("target/deploy-it").toAbsolutePath();
 		Deployment deployment = new Deployment(directory, freeBlock());
 		deployment.script("purge");
-		deployment.script("up");
+		try {
+			deployment.script("up");
+		}
+		catch (RuntimeException ex) {
+			// what did start must not outlive the test run
+			System.out.println(deployment.script("status"));
+			deployment.script("purge");
+			throw ex;
+		}
 		return deployment;
 	}
 
