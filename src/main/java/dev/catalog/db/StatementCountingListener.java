@@ -43,6 +43,12 @@ class StatementCountingListener implements ProxyExecutionListener {
 
 	@Override
 	public void afterQuery(QueryExecutionInfo execution) {
+		// r2dbc-proxy may report one failed execution more than once (its result and its
+		// execution both end in the error): counted once
+		if (execution.getValueStore().get(StatementCountingListener.class) != null) {
+			return;
+		}
+		execution.getValueStore().put(StatementCountingListener.class, Boolean.TRUE);
 		int count = Math.max(1, execution.getBatchSize());
 		long nanos = execution.getExecuteDuration().toNanos();
 		this.statements.increment(count);
