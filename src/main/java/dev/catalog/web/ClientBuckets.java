@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  * here without asking Redis. That is exact, not an approximation: a bucket only gains tokens by
  * refilling, and other instances' requests only take them, so the shared bucket would refuse
  * every one of those requests too. A client flooding the service then costs Redis one decision
- * per token it gets, not one (a read and a compare-and-swap) per request it sends.
+ * per token it gets (or per refill period), not one per request it sends (a refused request
+ * costs Bucket4j a GET of the bucket: 426 commands for 400 refused requests, measured).
  * <p>
  * Local buckets and remembered refusals live in maps bounded at {@value #MAX_LOCAL} clients:
  * past it a map is cleared (every client starts with a full local bucket again; refused clients
