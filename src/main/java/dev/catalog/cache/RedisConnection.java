@@ -103,12 +103,37 @@ public class RedisConnection implements AutoCloseable {
 			Supplier<CompletableFuture<? extends StatefulConnection<String, byte[]>>> connect, Duration bound) {
 		return Mono.defer(() -> {
 			CompletableFuture<? extends StatefulConnection<String, byte[]>> opening = connect.get();
-			// not cancelled on timeout: Lettuce would not close what it opens after all
-			return Mono.<StatefulConnection<String, byte[]>>fromFuture(opening, true)
+			// not cancelled on timeout (Lettuce would not close what it opens after all), and never
+			// failing after it: a failure that nobody waits for any more is logged as an error
+			return Mono.fromFuture(settled(opening), true)
 				.timeout(bound)
 				.doOnError(TimeoutException.class,
-						(late) -> opening.thenAccept((connection) -> connection.closeAsync()));
+						(late) -> opening.thenAccept((connection) -> connection.closeAsync()))
+				.flatMap(RedisConnection::<StatefulConnection<String, byte[]>>outcome);
 		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * A future's value or failure as the value of a future that does not fail, so that a
+	 * failure arriving after its subscriber gave up (timed out) is not reported as dropped.
+	 */
+	static <T> CompletableFuture<Object> settled(CompletionStage<T> stage) {
+		return stage.handle((value, failure) -> (failure != null) ? new Failed(failure) : value).toCompletableFuture();
+	}
+
+	/** The value or failure {@link #settled} kept; nothing for a {@code null} value. */
+	@SuppressWarnings("unchecked")
+	static <T> Mono<T> outcome(Object settled) {
+		if (settled instanceof Failed failed) {
+			Throwable failure = failed.failure();
+			return Mono.error((failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure);
+		}
+		return Mono.just((T) settled);
+	}
+
+	private record Failed(Throwable failure) {
+
 	}
 
 	@SuppressWarnings("unchecked")
