@@ -12,11 +12,16 @@
 # BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
 # BENCH_CPU_TARGETS (all: "list members detail cached static share pgbench open"; share = a
 # collection's share page /s/{token}, cached HTML), BENCH_OPEN_DURATION
-# (s per open-model step, 30).
+# (s per open-model step, 30), BENCH_CACHED_PORT / BENCH_BYPASS_PORT / BENCH_LIMITED_PORT
+# (18091-18093).
 # "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
 # schedule (dev.catalog.bench.OpenModel) at 50 % and 80 % of the req/s this run measured for
 # them, latency measured from when each request was due: p50, p99, p99.9.
-# Rate limits are off in both instances (one client on purpose).
+# Rate limits are off in both instances (one client on purpose). The target "limited" (not in
+# the default list) is the cached list on a third instance with rate limits on (limits no client
+# reaches, 127.0.0.1 trusted as a proxy, BENCH_CLIENTS (1000) clients named in X-Forwarded-For
+# by bench/report.lua), so that "cached" and "limited" of one run give the limits' cost:
+#   BENCH_CPU_LABEL=rate-limits BENCH_CPU_TARGETS="cached limited cached limited" bench/cpu.sh
 # Warm-up is not a fixed time: each target runs 5 s rounds, at least 3, until two rounds in a
 # row differ by less than 5 % in req/s (at most 12 rounds), then it is measured. The JIT's own
 # compilation counts as the service's CPU, so targets are always run in the same order.
@@ -34,9 +39,9 @@ ROOT=$(pwd)
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
 : "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}"
 : "${BENCH_CPU_TARGETS:=list members detail cached static share pgbench open}"
-: "${BENCH_OPEN_DURATION:=30}"
-CACHED_PORT=18091
-BYPASS_PORT=18092
+: "${BENCH_OPEN_DURATION:=30}" "${BENCH_CLIENTS:=1000}"
+CACHED_PORT=${BENCH_CACHED_PORT:-18091}
+BYPASS_PORT=${BENCH_BYPASS_PORT:-18092}
 RAW="$BENCH_OUT/raw"
 TMP="$BENCH_OUT/tmp"
 mkdir -p "$RAW" "$TMP" "$BENCH_DATA"
@@ -74,7 +79,8 @@ start_service() {
 	log "starting $name on port $port"
 	# shellcheck disable=SC2086
 	$PIN_SERVICE java $BENCH_JAVA_OPTS -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication \
-		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.api-tokens=bench-cpu-token "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
+		--server.port="$port" --logging.level.io.zonky=warn --catalog.rate-limit.enabled="$([[ $name == limited ]] && echo true || echo false)" \
+		--catalog.api-tokens=bench-cpu-token "$@" "${EXTRA_ARGS[@]}" >"$TMP/$name.log" 2>&1 &
 	SERVICE_PID=$!
 	PIDS+=("$SERVICE_PID")
 	until curl -fs "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; do
@@ -94,6 +100,14 @@ start_service bypassed "$BYPASS_PORT" --spring.r2dbc.url="$R2DBC_URL" --spring.r
 	--spring.r2dbc.password="$R2DBC_PASSWORD" --spring.data.redis.url="$REDIS_URL" --catalog.cache.enabled=false \
 	--catalog.seed.artifacts=0
 BYPASS_PID=$SERVICE_PID
+LIMITED_PORT=${BENCH_LIMITED_PORT:-18093}
+if [[ " $BENCH_CPU_TARGETS " == *" limited "* ]]; then
+	start_service limited "$LIMITED_PORT" --spring.r2dbc.url="$R2DBC_URL" --spring.r2dbc.username="$R2DBC_USERNAME" \
+		--spring.r2dbc.password="$R2DBC_PASSWORD" --spring.data.redis.url="$REDIS_URL" --catalog.seed.artifacts=0 \
+		--catalog.cache.fresh=1h --catalog.rate-limit.trusted-proxies=127.0.0.1,::1 \
+		--catalog.rate-limit.reads.rate=1000000 --catalog.rate-limit.reads.burst=1000000
+	LIMITED_PID=$SERVICE_PID
+fi
 
 PG_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('${R2DBC_URL#r2dbc:}').port)")
 REDIS_PORT=$(python3 -c "from urllib.parse import urlparse; print(urlparse('$REDIS_URL').port)")
@@ -123,8 +137,10 @@ ARTIFACT=$(curl -s "http://localhost:$CACHED_PORT/api/v1/artifacts?limit=1" | py
 # measure TARGET PORT PID URL-PATH: warm up until stable, then one measured step
 measure() {
 	local target=$1 port=$2 pid=$3 path=$4 previous=0 rate
+	# the rate-limited instance sees BENCH_CLIENTS clients (X-Forwarded-For), the others one
+	if [[ $target == limited ]]; then export WRK_CLIENTS=$BENCH_CLIENTS; else unset WRK_CLIENTS; fi
 	for round in $(seq 1 12); do
-		rate=$($PIN_LOAD wrk -t2 -c"$BENCH_CONNECTIONS" -d5s "http://localhost:$port$path" 2>/dev/null \
+		rate=$($PIN_LOAD wrk -t2 -c"$BENCH_CONNECTIONS" -d5s -s bench/report.lua "http://localhost:$port$path" 2>/dev/null \
 			| awk '/Requests\/sec/ {print int($2)}')
 		log "  $target warm-up round $round: $rate req/s"
 		if [[ $round -ge 3 && $previous -gt 0 ]] && python3 -c "import sys; sys.exit(0 if abs($rate - $previous) < 0.05 * $previous else 1)"; then
@@ -161,6 +177,7 @@ for target in $BENCH_CPU_TARGETS; do
 		members) measure members "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/collections/$SMALL/artifacts" ;;
 		detail) measure detail "$BYPASS_PORT" "$BYPASS_PID" "/api/v1/artifacts/$ARTIFACT" ;;
 		cached) measure cached "$CACHED_PORT" "$CACHED_PID" /api/v1/artifacts ;;
+		limited) measure limited "$LIMITED_PORT" "$LIMITED_PID" /api/v1/artifacts ;;
 		static) measure static "$CACHED_PORT" "$CACHED_PID" /bench/static ;;
 		share)
 			# a share link to a small collection: its page is cached HTML, a hit is one Redis round trip
@@ -230,6 +247,11 @@ if "cached" in rows and "static" in rows:
     c, s = rows["cached"], rows["static"]
     out += ["", f'cached ÷ static: service CPU per request {c["service_us"] / s["service_us"]:.2f}, '
                 f'req/s {c["rps"] / s["rps"]:.2f}']
+if "limited" in rows and "cached" in rows:
+    c, r = rows["cached"], rows["limited"]
+    out += ["", f'rate limits on ÷ off (cached list): service CPU per request {r["service_us"] / c["service_us"]:.2f} '
+                f'({r["service_us"] - c["service_us"]:+.0f} µs), Redis CPU per request {r["redis_us"]:.0f} vs {c["redis_us"]:.0f} µs, '
+                f'req/s {r["rps"] / c["rps"]:.2f}']
 if "list" in rows:
     l = rows["list"]
     out += [f'bypassed list: service + PostgreSQL CPU per request {l["service_us"] + l["postgres_us"]:.0f} µs']

@@ -8,6 +8,22 @@ end
 
 function init(args)
   statuses = {}
+  counter = math.random(0, 1000000)
+end
+
+-- WRK_CLIENTS=n: each request names one of n clients in X-Forwarded-For (the service must
+-- trust 127.0.0.1 as a proxy), so per-client rate limits see many clients, as in production,
+-- rather than one bucket that every connection contends for. wrk then builds every request
+-- in Lua (a little more of the load generator's CPU).
+local clients = tonumber(os.getenv("WRK_CLIENTS") or "0")
+if clients > 0 then
+  request = function()
+    counter = counter + 1
+    local n = counter % clients
+    wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256,
+      math.floor(n / 256) % 256, n % 256)
+    return wrk.format()
+  end
 end
 
 function response(status, headers, body)

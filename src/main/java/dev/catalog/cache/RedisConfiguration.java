@@ -61,7 +61,7 @@ class RedisConfiguration {
 					.adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
 					.build())
 				.build());
-			return RedisConnection.cluster(client);
+			return RedisConnection.cluster(client, attempt(properties), properties.connectTimeout());
 		}
 		RedisClient client = RedisClient.create(resources);
 		client.setOptions(ClientOptions.builder()
@@ -70,7 +70,13 @@ class RedisConfiguration {
 			.socketOptions(socket)
 			.timeoutOptions(timeout)
 			.build());
-		return RedisConnection.standalone(client, standaloneUri(server, properties));
+		return RedisConnection.standalone(client, standaloneUri(server, properties), attempt(properties),
+				properties.connectTimeout());
+	}
+
+	/** Bound on opening the connection: the TCP connection, then Redis's answer to the handshake. */
+	private static Duration attempt(RedisClientProperties properties) {
+		return properties.connectTimeout().plus(properties.commandTimeout());
 	}
 
 	/** The rate limits' buckets, shared by every instance, on the same connection and timeout. */

@@ -1,16 +1,22 @@
 package dev.catalog.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -19,13 +25,26 @@ import io.lettuce.core.codec.StringCodec;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One shared Lettuce connection (keys as UTF-8 strings, values as raw bytes) to a standalone
  * Redis, a Sentinel-watched primary or a Redis Cluster, opened on first use rather than at
- * start-up so that the service starts and serves from PostgreSQL while Redis is unreachable. A
- * failed attempt is not remembered: the next call tries again. Once open, Lettuce reconnects by
- * itself (on a cluster it also follows the topology: see {@code RedisConfiguration}).
+ * start-up so that the service starts and serves from PostgreSQL while Redis is unreachable.
+ * Once open, Lettuce reconnects by itself (on a cluster it also follows the topology: see
+ * {@code RedisConfiguration}).
+ * <p>
+ * Until it is open, a command waits for the attempt to open it, which Lettuce's command timeout
+ * does not cover, so the attempt is bounded here as a whole ({@code attempt}: the connect
+ * timeout plus the command timeout, for the TCP connection and Redis's answer to the
+ * handshake; Lettuce on its own took 4 to 14 s to give up on a server that accepts and never
+ * answers, as a frozen Redis does). A failed attempt is remembered for {@code retry}, so that
+ * while Redis is unreachable the calls in between fail at once instead of each opening a
+ * connection of its own; the next call after that tries again. Attempts run on
+ * {@link Schedulers#boundedElastic()}: Lettuce does part of the work of opening a connection on
+ * the calling thread (its first attempt sets up the client: seconds on a busy machine), which
+ * must not be a request's event loop or Lettuce's I/O thread. An attempt that succeeds after it
+ * timed out has its connection closed.
  * <p>
  * Commands go through Lettuce's asynchronous API, not its reactive one: an asynchronous command
  * always reads its reply whole, while reactive commands can leave the shared socket unread
@@ -50,30 +69,78 @@ public class RedisConnection implements AutoCloseable {
 	private final AtomicReference<Object> opened;
 
 	private RedisConnection(AbstractRedisClient client, boolean cluster, AtomicReference<Object> opened,
-			Mono<RedisClusterAsyncCommands<String, byte[]>> open) {
+			Supplier<CompletableFuture<? extends StatefulConnection<String, byte[]>>> connect, Duration attempt,
+			Duration retry) {
 		this.client = client;
 		this.cluster = cluster;
 		this.opened = opened;
-		this.commands = open.cache((connected) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO,
-				() -> Duration.ZERO);
+		this.commands = attempt(connect, attempt).doOnNext(opened::set)
+			.map(RedisConnection::commands)
+			.cache((connected) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> retry, () -> Duration.ZERO);
 	}
 
-	/** A standalone Redis, or the primary its sentinels name when {@code uri} is a sentinel URI. */
-	public static RedisConnection standalone(RedisClient client, RedisURI uri) {
-		AtomicReference<Object> opened = new AtomicReference<>();
-		return new RedisConnection(client, false, opened,
-				Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC, uri)))
-					.doOnNext(opened::set)
-					.map((open) -> open.async()));
+	/**
+	 * A standalone Redis, or the primary its sentinels name when {@code uri} is a sentinel URI.
+	 * @param attempt bound on one attempt to open the connection
+	 * @param retry how long a failed attempt answers for the calls that come after it
+	 */
+	public static RedisConnection standalone(RedisClient client, RedisURI uri, Duration attempt, Duration retry) {
+		return new RedisConnection(client, false, new AtomicReference<>(),
+				() -> client.connectAsync(CODEC, uri).toCompletableFuture(), attempt, retry);
 	}
 
 	/** A Redis Cluster, reached through the seed nodes the client was created with. */
-	public static RedisConnection cluster(RedisClusterClient client) {
+	public static RedisConnection cluster(RedisClusterClient client, Duration attempt, Duration retry) {
 		// the asynchronous connect needs the topology read first (the synchronous one reads it itself)
 		return new RedisConnection(client, true, new AtomicReference<>(),
-				Mono.defer(() -> Mono.fromCompletionStage(client.refreshPartitionsAsync()))
-					.then(Mono.defer(() -> Mono.fromCompletionStage(client.connectAsync(CODEC))))
-					.map((open) -> open.async()));
+				() -> client.refreshPartitionsAsync()
+					.toCompletableFuture()
+					.thenCompose((partitions) -> client.connectAsync(CODEC).toCompletableFuture()),
+				attempt, retry);
+	}
+
+	private static Mono<StatefulConnection<String, byte[]>> attempt(
+			Supplier<CompletableFuture<? extends StatefulConnection<String, byte[]>>> connect, Duration bound) {
+		return Mono.defer(() -> {
+			CompletableFuture<? extends StatefulConnection<String, byte[]>> opening = connect.get();
+			// not cancelled on timeout (Lettuce would not close what it opens after all), and never
+			// failing after it: a failure that nobody waits for any more is logged as an error
+			return Mono.fromFuture(settled(opening), true)
+				.timeout(bound)
+				.doOnError(TimeoutException.class,
+						(late) -> opening.thenAccept((connection) -> connection.closeAsync()))
+				.flatMap(RedisConnection::<StatefulConnection<String, byte[]>>outcome);
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * A future's value or failure as the value of a future that does not fail, so that a
+	 * failure arriving after its subscriber gave up (timed out) is not reported as dropped.
+	 */
+	static <T> CompletableFuture<Object> settled(CompletionStage<T> stage) {
+		return stage.handle((value, failure) -> (failure != null) ? new Failed(failure) : value).toCompletableFuture();
+	}
+
+	/** The value or failure {@link #settled} kept; nothing for a {@code null} value. */
+	@SuppressWarnings("unchecked")
+	static <T> Mono<T> outcome(Object settled) {
+		if (settled instanceof Failed failed) {
+			Throwable failure = failed.failure();
+			return Mono.error((failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure);
+		}
+		return Mono.just((T) settled);
+	}
+
+	private record Failed(Throwable failure) {
+
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<String, byte[]> commands(StatefulConnection<String, byte[]> open) {
+		return (open instanceof StatefulRedisClusterConnection<?, ?> cluster)
+				? ((StatefulRedisClusterConnection<String, byte[]>) cluster).async()
+				: ((StatefulRedisConnection<String, byte[]>) open).async();
 	}
 
 	/** Whether this is a Redis Cluster, where keys read or written together must share a hash slot. */

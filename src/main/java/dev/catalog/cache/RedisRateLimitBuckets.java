@@ -39,11 +39,15 @@ class RedisRateLimitBuckets implements SharedBuckets {
 
 	@Override
 	public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
+		// the decision as a whole (a read, a compare-and-swap, again where another instance won
+		// the race) within the command timeout; a command failing after that is not reported
+		// as a dropped error
 		return this.redis
-			.execute((commands) -> manager(commands).builder()
+			.execute((commands) -> RedisConnection.settled(manager(commands).builder()
 				.build(this.prefix + key, configuration)
-				.tryConsumeAndReturnRemaining(1))
-			.timeout(this.timeout);
+				.tryConsumeAndReturnRemaining(1)))
+			.timeout(this.timeout)
+			.flatMap(RedisConnection::<ConsumptionProbe>outcome);
 	}
 
 	/** One proxy manager per connection (Lettuce keeps the same one across reconnects). */

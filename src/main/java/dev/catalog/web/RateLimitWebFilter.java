@@ -10,18 +10,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -105,18 +110,39 @@ class RateLimitWebFilter implements WebFilter, Ordered {
 		RateLimitProperties.Policy policy = kind.policy(this.properties);
 		String client = client(request);
 		return this.buckets.tryConsume(kind.label + ":" + client, this.configurations.get(kind))
-			.flatMap((probe) -> {
-				HttpHeaders headers = exchange.getResponse().getHeaders();
-				headers.set(POLICY, policyHeader(kind, policy));
-				headers.set(REMAINING, remainingHeader(kind, probe));
-				if (!probe.isConsumed()) {
-					this.refused.increment();
-					return Mono.error(new TooManyRequestsException("This client is over its limit of "
-							+ policy.perSecond() + " " + kind.label + " a second (bursts of " + policy.capacity()
-							+ "); try again after Retry-After.", Duration.ofNanos(probe.getNanosToWaitForRefill())));
-				}
-				return (kind == Kind.STREAMS) ? stream(client, exchange, chain) : chain.filter(exchange);
-			});
+			.flatMap((probe) -> onRequestLoop(exchange, () -> decided(exchange, chain, kind, policy, client, probe)));
+	}
+
+	private Mono<Void> decided(ServerWebExchange exchange, WebFilterChain chain, Kind kind,
+			RateLimitProperties.Policy policy, String client, ConsumptionProbe probe) {
+		HttpHeaders headers = exchange.getResponse().getHeaders();
+		headers.set(POLICY, policyHeader(kind, policy));
+		headers.set(REMAINING, remainingHeader(kind, probe));
+		if (!probe.isConsumed()) {
+			this.refused.increment();
+			return Mono.error(new TooManyRequestsException("This client is over its limit of " + policy.perSecond()
+					+ " " + kind.label + " a second (bursts of " + policy.capacity() + "); try again after Retry-After.",
+					Duration.ofNanos(probe.getNanosToWaitForRefill())));
+		}
+		return (kind == Kind.STREAMS) ? stream(client, exchange, chain) : chain.filter(exchange);
+	}
+
+	/**
+	 * Goes on with the request on its connection's event loop when the decision came back on
+	 * another thread: Redis's answers arrive on Lettuce's one I/O thread, where the rest of the
+	 * request (every filter and handler up to its next await) would delay decoding every other
+	 * answer on the shared connection, and a failed connection attempt ends on a timer or
+	 * elastic thread.
+	 */
+	private static Mono<Void> onRequestLoop(ServerWebExchange exchange, Supplier<Mono<Void>> next) {
+		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+		if (nativeRequest instanceof Connection connection) {
+			EventLoop loop = connection.channel().eventLoop();
+			if (!loop.inEventLoop()) {
+				return Mono.defer(next).subscribeOn(Schedulers.fromExecutor(loop));
+			}
+		}
+		return next.get();
 	}
 
 	private Mono<Void> stream(String client, ServerWebExchange exchange, WebFilterChain chain) {
