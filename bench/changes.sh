@@ -30,13 +30,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-if [[ $BENCH_SKIP_BUILD != 1 ]]; then
-	log "building"
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
-		|| { cat "$TMP/build.log"; exit 1; }
-fi
-CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+. bench/lib.sh
+bench_build "$TMP/build.log"
 
 PIDS=()
 cleanup() {

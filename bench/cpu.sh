@@ -61,13 +61,8 @@ else
 	PLACEMENT="all processes share the machine's $CORES cores (nothing pinned)"
 fi
 
-if [[ $BENCH_SKIP_BUILD != 1 ]]; then
-	log "building"
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
-		|| { cat "$TMP/build.log"; exit 1; }
-fi
-CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+. bench/lib.sh
+bench_build "$TMP/build.log"
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -31,13 +31,8 @@ command -v wrk >/dev/null || { log "wrk is needed (apt-get install wrk)"; exit 1
 command -v psql >/dev/null || { log "psql is needed (apt-get install postgresql-client)"; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-if [[ $BENCH_SKIP_BUILD != 1 ]]; then
-	log "building"
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
-		|| { cat "$TMP/build.log"; exit 1; }
-fi
-CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+. bench/lib.sh
+bench_build "$TMP/build.log"
 
 PIDS=()
 REPLICA_DIR=""

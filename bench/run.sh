@@ -84,13 +84,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [[ $(ulimit -n) -lt 2100 ]] && log "warning: ulimit -n is $(ulimit -n); 1000 connections need ~2100 descriptors"
 
 # ---------------------------------------------------------------- build
-if [[ $BENCH_SKIP_BUILD != 1 ]]; then
-	log "building (service classes, benchmark-only routes in test classes, classpath)"
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
-		|| { cat "$TMP/build.log"; exit 1; }
-fi
-CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+. bench/lib.sh
+bench_build "$TMP/build.log"
 
 # ---------------------------------------------------------------- service instances
 PIDS=()

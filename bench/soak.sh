@@ -35,12 +35,8 @@ mkdir -p "$OUT" "$TMP" "$BENCH_DATA"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
 ulimit -n 65536 2>/dev/null || true
 
-if [[ $BENCH_SKIP_BUILD != 1 ]]; then
-	log "building"
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 \
-		|| { cat "$TMP/build.log"; exit 1; }
-fi
+. bench/lib.sh
+bench_build "$TMP/build.log"
 # a copy of the classes, so that building in this tree during an hour's run changes nothing under it
 cp -r target/classes "$TMP/classes" && cp -r target/test-classes "$TMP/test-classes"
 CP="$TMP/test-classes:$TMP/classes:$(cat target/bench-classpath.txt)"

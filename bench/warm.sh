@@ -23,15 +23,12 @@ EXTRA_ARGS=()
 : "${BENCH_WARM_LABEL:=run}" "${BENCH_WARM_WINDOWS:=12}" "${BENCH_JAVA:=java}" "${BENCH_WARM_JAR:=}"
 PORT=18094
 mkdir -p "$BENCH_OUT/raw" "$BENCH_OUT/tmp"
-if [[ $BENCH_SKIP_BUILD != 1 && -z $BENCH_WARM_JAR ]]; then
-	./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
-		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$BENCH_OUT/tmp/build.log" 2>&1 \
-		|| { cat "$BENCH_OUT/tmp/build.log"; exit 1; }
-fi
 if [[ -n $BENCH_WARM_JAR ]]; then
 	MAIN=(-jar "$BENCH_WARM_JAR")
 else
-	MAIN=(-cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.catalog.bench.BenchApplication)
+	. bench/lib.sh
+	bench_build "$BENCH_OUT/tmp/build.log"
+	MAIN=(-cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication)
 fi
 launched=$(date +%s.%N)
 # shellcheck disable=SC2086

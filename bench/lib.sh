@@ -1,0 +1,14 @@
+# Shared by the benchmark scripts (sourced, from the project's root).
+
+# bench_build LOG: compiles the service and the benchmark-only classes (test sources) and writes
+# their class path to target/bench-classpath.txt, unless BENCH_SKIP_BUILD=1; prints the build's
+# output and exits if it fails. Then sets CLASSPATH_ARG for `java -cp`.
+bench_build() {
+	if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+		printf '%s building\n' "$(date +%H:%M:%S)" >&2
+		./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
+			-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$1" 2>&1 \
+			|| { cat "$1"; exit 1; }
+	fi
+	CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+}
