@@ -80,7 +80,7 @@ class SwrLoader {
 	 * generation accounts for every write recorded in PostgreSQL; fails with {@link CacheUnavailableException}.
 	 */
 	Mono<CacheStore.Lookup> lookup(String key) {
-		return this.generations.ready().then(this.near.lookup(key));
+		return this.generations.ready().then(Mono.defer(() -> this.near.lookup(key)));
 	}
 
 	/**
