@@ -53,7 +53,7 @@ public class TestCatalog {
 			+ "collection_artifacts, collection_shares";
 
 	/** {@link #EMPTY_CATALOG} and the change feed's log. */
-	public static final String EMPTY_CATALOG_AND_CHANGES = EMPTY_CATALOG + ", catalog_changes";
+	public static final String EMPTY_CATALOG_AND_CHANGES = EMPTY_CATALOG + ", catalog_changes, catalog_commits";
 
 	/** Removes every artifact, collection and membership, and every cache entry. */
 	public void reset() {

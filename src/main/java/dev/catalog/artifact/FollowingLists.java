@@ -39,7 +39,7 @@ import static org.springdoc.core.fn.builders.schema.Builder.schemaBuilder;
  */
 class FollowingLists {
 
-	private static final Pattern POSITION = Pattern.compile("\\d+-\\d+");
+	private static final Pattern POSITION = Pattern.compile("\\d+[.-]\\d+");
 
 	private final @Nullable FeedStreams feed;
 

@@ -30,13 +30,14 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * held in its buffer), then reads the log from its position in chunks, one statement each,
  * read only as the client takes them, and then goes on with the live changes it has not
  * already sent: nothing is missed between the two, nothing is sent twice. A position the
- * log no longer holds (pruned) gets an SSE {@code reset} event, or 410 problem+json as NDJSON,
- * before anything else.
+ * log no longer holds (pruned, or {@link Position#RETIRED retired}) gets an SSE {@code reset}
+ * event, or 410 problem+json as NDJSON, before anything else.
  */
 class ChangeHandler implements FeedStreams {
 
-	private static final String GONE = "Changes after this position are older than the retention window and "
-			+ "were pruned; reload the list, then follow the feed from the position its end event gives.";
+	private static final String GONE = "Changes after this position are no longer kept (older than the retention "
+			+ "window, or from before feed positions were numbered by commit); reload the list, then follow the "
+			+ "feed from the position its end event gives.";
 
 	private static final byte[] RESET_EVENT = ("event:reset\ndata:{\"detail\":\"" + GONE + "\"}\n\n")
 		.getBytes(StandardCharsets.UTF_8);
@@ -151,6 +152,10 @@ class ChangeHandler implements FeedStreams {
 				subscription.skipThrough(now);
 				return stream;
 			});
+		}
+		if (after.isRetired()) {
+			this.feed.unsubscribe(subscription);
+			return Mono.just(RESET);
 		}
 		return this.log.read(after, this.batchSize).map((first) -> {
 			Position pruned = first.prunedThrough();

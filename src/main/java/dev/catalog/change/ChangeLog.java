@@ -16,13 +16,15 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * The durable log ({@code catalog_changes}), each read one statement.
+ * The durable log ({@code catalog_changes}, ordered by {@code catalog_commits}), each read one
+ * statement.
  * <p>
- * Gap-free order: a read returns only changes of transactions below the {@code xmin} of its
- * own snapshot, ordered by {@code (txid, seq)}. Every transaction below {@code xmin} has ended,
- * so no change can later appear at a position a reader has already passed, whatever order the
- * writers committed in; a change of a transaction still running (or of one that started after
- * an older one still running) is returned by a later read, once the fence has moved past it.
+ * Commit order without gaps: a transaction that recorded changes is numbered as it commits,
+ * under a lock held until its commit is visible (migration {@code 040-commit-order.sql}), so the
+ * commits a snapshot sees are exactly those numbered up to the highest it sees. A read returns
+ * changes after a position in {@code (commit, seq)} order; no change can later appear behind a
+ * position a reader has passed, and one that waited for another's lock, or saw its write, comes
+ * after it.
  */
 class ChangeLog {
 
@@ -30,41 +32,47 @@ class ChangeLog {
 
 	private static final String READ = """
 			WITH f AS (
-			    SELECT pg_snapshot_xmin(pg_current_snapshot()) AS fence,
+			    SELECT COALESCE((SELECT max(m.position) FROM catalog_commits m), 0) + 1 AS fence,
 			           (SELECT s.value FROM catalog_settings s WHERE s.name = '%s') AS pruned_through)
-			SELECT f.fence::text AS fence, f.pruned_through,
-			       c.txid::text AS txid, c.seq, c.kind, c.collection_ids, c.artifact_types, c.data::text AS data,
+			SELECT f.fence, f.pruned_through,
+			       c.position, c.seq, c.kind, c.collection_ids, c.artifact_types, c.data::text AS data,
 			       c.recorded_at
 			  FROM f
 			  LEFT JOIN LATERAL (
-			       SELECT l.txid, l.seq, l.kind, l.collection_ids, l.artifact_types, l.data, l.recorded_at
-			         FROM catalog_changes l
-			        WHERE (l.txid, l.seq) > (CAST(:txid AS xid8), :seq) AND l.txid < f.fence
-			        ORDER BY l.txid, l.seq
+			       SELECT m.position, l.seq, l.kind, l.collection_ids, l.artifact_types, l.data, l.recorded_at
+			         FROM catalog_commits m
+			         JOIN catalog_changes l ON l.txid = m.txid
+			        WHERE m.position >= :commit AND (m.position > :commit OR l.seq > :seq)
+			        ORDER BY m.position, l.seq
 			        LIMIT :limit) c ON true
-			 ORDER BY c.txid, c.seq
+			 ORDER BY c.position, c.seq
 			""".formatted(PRUNED_THROUGH);
 
 	/**
 	 * Deletes what is older than the cutoff and moves the pruned-through position forward (never
-	 * back: instances prune concurrently and idempotently).
+	 * back: instances prune concurrently and idempotently). A commit's number goes once its
+	 * changes are gone (its commit came after them).
 	 */
 	private static final String PRUNE = """
 			WITH pruned AS (
 			    DELETE FROM catalog_changes c
 			     WHERE c.recorded_at < clock_timestamp() - :retentionMillis * interval '1 millisecond'
 			    RETURNING c.txid, c.seq),
+			commits AS (
+			    DELETE FROM catalog_commits m
+			     WHERE m.committed_at < clock_timestamp() - :retentionMillis * interval '1 millisecond'),
 			horizon AS (
-			    SELECT p.txid, p.seq FROM pruned p ORDER BY p.txid DESC, p.seq DESC LIMIT 1)
+			    SELECT m.position, p.seq FROM pruned p JOIN catalog_commits m ON m.txid = p.txid
+			     ORDER BY m.position DESC, p.seq DESC LIMIT 1)
 			INSERT INTO catalog_settings AS s (name, value)
-			SELECT '%1$s', h.txid::text || '-' || h.seq FROM horizon h
+			SELECT '%1$s', h.position || '.' || h.seq FROM horizon h
 			ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
-			 WHERE (CAST(split_part(s.value, '-', 1) AS xid8), CAST(split_part(s.value, '-', 2) AS bigint))
-			     < (CAST(split_part(EXCLUDED.value, '-', 1) AS xid8), CAST(split_part(EXCLUDED.value, '-', 2) AS bigint))
+			 WHERE (CAST(split_part(s.value, '.', 1) AS bigint), CAST(split_part(s.value, '.', 2) AS bigint))
+			     < (CAST(split_part(EXCLUDED.value, '.', 1) AS bigint), CAST(split_part(EXCLUDED.value, '.', 2) AS bigint))
 			""".formatted(PRUNED_THROUGH);
 
-	/** The fence of a snapshot taken now: the oldest transaction still running, or the next to start. */
-	private static final String FENCE = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS fence";
+	/** The fence of a snapshot taken now: the commit after the last one it sees. */
+	private static final String FENCE = "SELECT COALESCE((SELECT max(m.position) FROM catalog_commits m), 0) + 1 AS fence";
 
 	private final DatabaseClient database;
 
@@ -108,7 +116,7 @@ class ChangeLog {
 				this.statements.increment();
 				return statement;
 			})
-			.bind("txid", Long.toString(after.txid()))
+			.bind("commit", after.commit())
 			.bind("seq", after.seq())
 			.bind("limit", limit)
 			.map(ChangeLog::row)
@@ -127,15 +135,14 @@ class ChangeLog {
 	}
 
 	/**
-	 * The position of this moment: every transaction that commits from now on records its
-	 * changes after it (it is still running, or starts later, so its id is at or above the
-	 * fence); one statement.
+	 * The position of this moment: every transaction that commits from now on is numbered after
+	 * the last commit this statement sees, so its changes come after the position; one statement.
 	 */
 	Mono<Position> now() {
 		return this.database.sql(FENCE).filter((statement) -> {
 			this.statements.increment();
 			return statement;
-		}).map((row) -> Position.fence(Long.parseLong(row.get("fence", String.class)))).one();
+		}).map((row) -> Position.fence(row.get("fence", Long.class))).one();
 	}
 
 	/** Deletes changes recorded longer ago than the retention; one statement. */
@@ -152,15 +159,15 @@ class ChangeLog {
 
 	private static Row row(Readable row) {
 		String pruned = row.get("pruned_through", String.class);
-		String txid = row.get("txid", String.class);
+		Long commit = row.get("position", Long.class);
 		Change change = null;
-		if (txid != null) {
-			change = new Change(new Position(Long.parseLong(txid), row.get("seq", Long.class)),
+		if (commit != null) {
+			change = new Change(new Position(commit, row.get("seq", Long.class)),
 					row.get("kind", String.class), Arrays.asList(row.get("collection_ids", UUID[].class)),
 					Arrays.asList(row.get("artifact_types", String[].class)), row.get("data", String.class),
 					row.get("recorded_at", Instant.class));
 		}
-		return new Row(Long.parseLong(row.get("fence", String.class)),
+		return new Row(row.get("fence", Long.class),
 				(pruned != null) ? Position.decode(pruned) : null, change);
 	}
 

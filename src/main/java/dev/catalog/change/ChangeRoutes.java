@@ -57,17 +57,11 @@ final class ChangeRoutes {
 					As application/x-ndjson, one line per change {id, type, data}, and {"type":"heartbeat"} lines.\
 
 					Where it starts: without a position, when the stream opens (it begins with a heartbeat comment, \
-					NDJSON a heartbeat line): every change committed after that comes; none of a transaction that had \
-					ended and was numbered before every transaction still running then; one numbered after a \
-					transaction still running may come although it committed just before.\
+					NDJSON a heartbeat line): every change committed after that comes, none committed before.\
 
-					Order and resuming: changes come in the order of the feed positions, and every change that \
-					committed comes exactly once. Positions follow transaction numbers, not commits: two writes \
-					that do not wait for each other may come in either order. Known exception: deleting an artifact, \
-					or adding it a version, while a PATCH of it is under way can deliver the PATCH's artifact.updated \
-					after the artifact.deleted or artifact.version-added although it committed first: ignore an \
-					artifact.updated for an artifact seen deleted; after a version-added, the artifact shown may lack \
-					its new version until its next change or a reload. A client that reconnects with Last-Event-ID (EventSource does) \
+					Order and resuming: changes come in commit order (positions are numbered as transactions \
+					commit), a transaction's changes in the order it made them, and every change that committed \
+					comes exactly once. A write that waited for another, or saw it, comes after it. A client that reconnects with Last-Event-ID (EventSource does) \
 					or ?after= gets exactly the changes after that position. A stream whose client stops reading \
 					ends once catalog.changes.buffer changes wait for it: reconnect with the last id. A position \
 					older than catalog.changes.retention (24h) gets a single 'reset' event (NDJSON: 410): reload \

@@ -3,35 +3,47 @@ package dev.catalog.change;
 import dev.catalog.web.BadRequestException;
 
 /**
- * A place in the feed: the transaction that recorded a change ({@code txid}, PostgreSQL's
- * 64-bit {@code xid8}) and the change's number within the log ({@code seq}). Positions are
- * ordered by {@code txid}, then {@code seq}; {@code (txid, 0)} is the position just before
- * every change of transaction {@code txid} and after every change of earlier ones.
+ * A place in the feed: the commit that recorded a change ({@code commit}, its number in
+ * {@code catalog_commits}, in commit order) and the change's number within the log
+ * ({@code seq}, in the order the transaction recorded its changes). Positions are ordered by
+ * {@code commit}, then {@code seq}; {@code (commit, 0)} is the position just before every change
+ * of that commit and after every change of earlier ones.
  * <p>
- * Clients see it as an opaque string ({@link #encode()}), the SSE {@code id}.
+ * Clients see it as an opaque string ({@link #encode()}), the SSE {@code id}:
+ * {@code <commit>.<seq>}. Positions written before commits were numbered
+ * ({@code <txid>-<seq>}, migration {@code 040-commit-order.sql}) decode as {@link #RETIRED}.
  */
-record Position(long txid, long seq) implements Comparable<Position> {
+record Position(long commit, long seq) implements Comparable<Position> {
 
 	static final Position ORIGIN = new Position(0, 0);
 
-	/** The position before every change of transactions from {@code fence} on. */
-	static Position fence(long fence) {
-		return new Position(fence, 0);
+	/** A position from before commits were numbered: its client is told to reload. */
+	static final Position RETIRED = new Position(-1, -1);
+
+	/** The position before every change of commits from {@code commit} on. */
+	static Position fence(long commit) {
+		return new Position(commit, 0);
 	}
 
 	String encode() {
-		return this.txid + "-" + this.seq;
+		return this.commit + "." + this.seq;
+	}
+
+	boolean isRetired() {
+		return this.commit < 0;
 	}
 
 	/** @throws BadRequestException if the text is no position this service wrote */
 	static Position decode(String text) {
+		int dot = text.indexOf('.');
 		int dash = text.indexOf('-');
+		int at = (dot > 0) ? dot : dash;
 		try {
-			if (dash > 0) {
-				long txid = Long.parseLong(text.substring(0, dash));
-				long seq = Long.parseLong(text.substring(dash + 1));
-				if (txid >= 0 && seq >= 0) {
-					return new Position(txid, seq);
+			if (at > 0) {
+				long commit = Long.parseLong(text.substring(0, at));
+				long seq = Long.parseLong(text.substring(at + 1));
+				if (commit >= 0 && seq >= 0) {
+					return (at == dot) ? new Position(commit, seq) : RETIRED;
 				}
 			}
 		}
@@ -43,8 +55,8 @@ record Position(long txid, long seq) implements Comparable<Position> {
 
 	@Override
 	public int compareTo(Position other) {
-		int byTxid = Long.compare(this.txid, other.txid);
-		return (byTxid != 0) ? byTxid : Long.compare(this.seq, other.seq);
+		int byCommit = Long.compare(this.commit, other.commit);
+		return (byCommit != 0) ? byCommit : Long.compare(this.seq, other.seq);
 	}
 
 	boolean isAfter(Position other) {

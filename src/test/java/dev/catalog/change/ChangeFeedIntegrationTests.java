@@ -305,8 +305,14 @@ class ChangeFeedIntegrationTests {
 		}
 	}
 
+	/**
+	 * The classic outbox gap: "first" is numbered (transaction id, change number) before
+	 * "second" but commits after it. Delivery follows commits: "second" is sent as soon as it
+	 * commits, not held back behind the running "first", and "first" is not skipped when it
+	 * commits later.
+	 */
 	@Test
-	void aTransactionWithASmallerNumberCommittingLastIsNotSkipped() throws Exception {
+	void twoTransactionsCommittingInTheReverseOrderOfTheirNumbersAreBothSentInCommitOrder() throws Exception {
 		try (Events events = b.follow("", null); Connection first = jdbc(); Connection second = jdbc()) {
 			first.setAutoCommit(false);
 			second.setAutoCommit(false);
@@ -314,26 +320,122 @@ class ChangeFeedIntegrationTests {
 			long secondXid = insertArtifact(second, "second");
 			assertThat(firstXid).isLessThan(secondXid);
 			second.commit();
-			// the commit notified B; a poll runs every 2s: the feed reads, and must hold "second" back
-			Thread.sleep(2500);
-			ChangeFeed feed = b.context().getBean(ChangeFeed.class);
-			ChangeLog.Batch between = b.context().getBean(ChangeLog.class).read(feed.head(), 100).block(TIMEOUT);
-			assertThat(between.changes()).isEmpty();
-			events.nothingWithin(Duration.ofMillis(200));
+			ServerSentEvent<String> sentFirst = events.next();
+			assertThat(data(sentFirst).get("name").asString()).isEqualTo("second");
+			events.nothingWithin(Duration.ofMillis(300));
 			first.commit();
-			List<ServerSentEvent<String>> received = events.next(2);
-			assertThat(received).extracting((event) -> data(event).get("name").asString())
-				.containsExactly("first", "second");
+			ServerSentEvent<String> sentLast = events.next();
+			assertThat(data(sentLast).get("name").asString()).isEqualTo("first");
+			assertThat(Position.decode(sentLast.id())).isGreaterThan(Position.decode(sentFirst.id()));
+			// the log itself numbered them the other way round
+			assertThat(database().sql("SELECT c.seq FROM catalog_changes c ORDER BY c.txid")
+				.map((row) -> row.get("seq", Long.class))
+				.all()
+				.collectList()
+				.block(TIMEOUT)).isSorted().hasSize(2);
 			events.nothingWithin(Duration.ofMillis(300));
 		}
 	}
 
 	/**
-	 * Delivery follows transaction numbers, not commits; for two writes to one artifact that is
-	 * commit order because an API write's first statement is on the row it can conflict on, so
-	 * a write that waits for another gets its number after it: the waiting PATCH, committed
-	 * last, comes last, and a client applying both ends with its state.
+	 * The write-write case that transaction numbers got wrong: "early" takes its number first
+	 * (it writes another artifact), then waits for the row "late" holds; "late" commits first, so
+	 * "early"'s write is the artifact's final state and must be delivered last.
 	 */
+	@Test
+	void aTransactionNumberedFirstThatWaitedForALaterOneIsSentAfterIt() throws Exception {
+		String contended = a.createArtifact("contended", "skill");
+		String other = a.createArtifact("other", "skill");
+		try (Events events = b.follow("?event=artifact.updated", null); Connection early = jdbc();
+				Connection late = jdbc(); Connection observer = jdbc()) {
+			early.setAutoCommit(false);
+			late.setAutoCommit(false);
+			long earlyXid = describe(early, other, "numbered first");
+			long lateXid = describe(late, contended, "late");
+			assertThat(earlyXid).isLessThan(lateXid);
+			var waiting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+				try {
+					describe(early, contended, "early");
+					early.commit();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			awaitLockWait(observer);
+			late.commit();
+			waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(events.next(3)).extracting((event) -> data(event).get("description").asString())
+				.containsExactly("late", "numbered first", "early");
+			events.nothingWithin(Duration.ofMillis(300));
+		}
+	}
+
+	/**
+	 * The same through the API: deleting an artifact locks its collections (taking a transaction
+	 * number), and here waits for one that another transaction holds; meanwhile a PATCH of the
+	 * artifact commits. The artifact ends deleted, and the deletion comes last.
+	 */
+	@Test
+	void anArtifactDeletedAfterAConcurrentPatchCommittedIsSentDeletedLast() throws Exception {
+		String id = a.createArtifact("doomed", "skill");
+		List<String> collections = new ArrayList<>();
+		for (String name : List.of("One", "Two")) {
+			String collection = a.write("POST", "/api/v1/collections", "{\"name\":\"" + name + "\"}").get("id").asString();
+			a.write("POST", "/api/v1/collections/" + collection + "/memberships", "{\"add\":[\"" + id + "\"]}");
+			collections.add(collection);
+		}
+		String lastLocked = collections.stream().max(java.util.Comparator.comparing(UUID::fromString)).orElseThrow();
+		try (Events events = b.follow("?event=artifact.updated,artifact.deleted", null); Connection holder = jdbc();
+				Connection observer = jdbc()) {
+			holder.setAutoCommit(false);
+			try (Statement statement = holder.createStatement()) {
+				statement.executeQuery("SELECT id FROM collections WHERE id = '" + lastLocked + "' FOR NO KEY UPDATE")
+					.close();
+			}
+			var deleting = java.util.concurrent.CompletableFuture.runAsync(() -> a.http()
+				.delete()
+				.uri("/api/v1/artifacts/" + id)
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+				.retrieve()
+				.toBodilessEntity()
+				.block(TIMEOUT));
+			awaitLockWait(observer);
+			a.write("PATCH", "/api/v1/artifacts/" + id, "{\"description\":\"patched meanwhile\"}");
+			holder.rollback();
+			deleting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			List<ServerSentEvent<String>> received = events.next(2);
+			assertThat(received).extracting(ServerSentEvent::event).containsExactly("artifact.updated", "artifact.deleted");
+			events.nothingWithin(Duration.ofMillis(300));
+		}
+	}
+
+	/** Sets an artifact's description in the connection's open transaction; returns its number. */
+	private static long describe(Connection connection, String id, String description) throws Exception {
+		try (PreparedStatement update = connection
+			.prepareStatement("UPDATE artifacts SET description = ? WHERE id = CAST(? AS uuid)")) {
+			update.setString(1, description);
+			update.setString(2, id);
+			update.executeUpdate();
+		}
+		try (Statement statement = connection.createStatement();
+				var result = statement.executeQuery("SELECT pg_current_xact_id()::text")) {
+			result.next();
+			return Long.parseLong(result.getString(1));
+		}
+	}
+
+	private static void awaitLockWait(Connection observer) {
+		await().atMost(TIMEOUT).until(() -> {
+			try (Statement statement = observer.createStatement();
+					var result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+				result.next();
+				return result.getInt(1) > 0;
+			}
+		});
+	}
+
+	/** A PATCH that waited for another write to its artifact commits after it and comes after it. */
 	@Test
 	void aWriteThatWaitedForAnotherOnTheSameArtifactComesAfterIt() throws Exception {
 		String id = a.createArtifact("contended", "skill");
@@ -462,6 +564,25 @@ class ChangeFeedIntegrationTests {
 				assertThat(data(resumed.next()).get("name").asString()).isEqualTo("freshest");
 			}
 		}
+	}
+
+	@Test
+	void aPositionFromBeforeCommitsWereNumberedGetsResetAndNdjsonGets410() throws Exception {
+		a.createArtifact("kept", "skill");
+		try (Events events = b.follow("", "123456-7")) {
+			assertThat(events.next().event()).isEqualTo("reset");
+			await().atMost(TIMEOUT).until(() -> events.ended);
+		}
+		var answer = b.http()
+			.get()
+			.uri("/api/v1/changes?after=123456-7")
+			.accept(MediaType.APPLICATION_NDJSON)
+			.exchangeToMono((response) -> response.bodyToMono(String.class)
+				.map((body) -> Map.entry(response.statusCode().value(), body)))
+			.block(TIMEOUT);
+		assertThat(answer.getKey()).isEqualTo(410);
+		assertThat(answer.getValue()).contains("before feed positions were numbered by commit");
+		await().atMost(TIMEOUT).until(() -> b.subscribers() == 0);
 	}
 
 	@Test
@@ -665,7 +786,7 @@ class ChangeFeedIntegrationTests {
 			.exchangeToMono((response) -> response.releaseBody()
 				.thenReturn(String.valueOf(response.headers().asHttpHeaders().getFirst("Catalog-Feed-Position"))))
 			.block(TIMEOUT);
-		assertThat(header).matches("\\d+-\\d+");
+		assertThat(header).matches("\\d+\\.\\d+");
 	}
 
 	/** Artifacts written without recording changes (as the seeder does): a list, not a feed. */
@@ -687,6 +808,8 @@ class ChangeFeedIntegrationTests {
 	void aFollowingListSendsItsSnapshotThenTheChangesMadeDuringAndAfterIt() throws Exception {
 		seedSkills(1200);
 		String end;
+		String midway;
+		List<String> secondHalf;
 		try (Events list = new Events(b.http()
 			.get()
 			.uri("/api/v1/artifacts?type=skill&follow=true")
@@ -707,6 +830,11 @@ class ChangeFeedIntegrationTests {
 			assertThat(event.id()).isEqualTo(end);
 			assertThat(snapshot).hasSizeGreaterThanOrEqualTo(1200)
 				.allSatisfy((artifact) -> assertThat(artifact.id()).endsWith("~" + end));
+			midway = snapshot.get(599).id();
+			secondHalf = snapshot.subList(600, snapshot.size())
+				.stream()
+				.map((artifact) -> data(artifact).get("id").asString())
+				.toList();
 			a.createArtifact("after the snapshot", "skill");
 			List<String> followed = new ArrayList<>();
 			while (!followed.contains("after the snapshot")) {
@@ -733,6 +861,29 @@ class ChangeFeedIntegrationTests {
 			.block(TIMEOUT);
 		assertThat(fromEnd).extracting((change) -> data(change).get("name").asString())
 			.as("the feed alone, by the list's type").containsExactly("during the snapshot", "after the snapshot");
+		// broken off within the snapshot: the rest of the list, its end with the original
+		// position, then the feed from there
+		List<ServerSentEvent<String>> fromMidway = b.http()
+			.get()
+			.uri("/api/v1/artifacts?type=skill&follow=true")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.header("Last-Event-ID", midway)
+			.retrieve()
+			.bodyToFlux(SSE)
+			.filter((event) -> event.event() != null)
+			.take(secondHalf.size() + 3L)
+			.collectList()
+			.block(TIMEOUT);
+		List<ServerSentEvent<String>> rest = fromMidway.subList(0, secondHalf.size());
+		assertThat(rest).allSatisfy((artifact) -> assertThat(artifact.event()).isEqualTo("artifact"));
+		assertThat(rest).extracting((artifact) -> data(artifact).get("id").asString())
+			.containsExactlyElementsOf(secondHalf);
+		ServerSentEvent<String> restEnd = fromMidway.get(secondHalf.size());
+		assertThat(restEnd.event()).isEqualTo("end");
+		assertThat(restEnd.id()).isEqualTo(end);
+		assertThat(fromMidway.subList(secondHalf.size() + 1, fromMidway.size()))
+			.extracting((change) -> data(change).get("name").asString())
+			.containsExactly("during the snapshot", "after the snapshot");
 	}
 
 	@Test
@@ -759,7 +910,7 @@ class ChangeFeedIntegrationTests {
 				artifacts++;
 			}
 			assertThat(artifacts).isGreaterThanOrEqualTo(1200);
-			assertThat(line.get("feedPosition").asString()).matches("\\d+-\\d+");
+			assertThat(line.get("feedPosition").asString()).matches("\\d+\\.\\d+");
 			a.createArtifact("after the snapshot", "mcp");
 			List<String> followed = new ArrayList<>();
 			while (!followed.contains("after the snapshot")) {

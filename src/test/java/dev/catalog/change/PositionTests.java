@@ -17,16 +17,24 @@ class PositionTests {
 	}
 
 	@Test
-	void positionsAreOrderedByTransactionThenNumber() {
+	void positionsAreOrderedByCommitThenNumber() {
 		assertThat(new Position(7, 100)).isLessThan(new Position(8, 1));
 		assertThat(new Position(8, 1)).isLessThan(new Position(8, 2));
-		// the fence of transaction 8 lies before all of its changes and after those of 7
+		// the fence of commit 8 lies before all of its changes and after those of 7
 		assertThat(Position.fence(8)).isGreaterThan(new Position(7, Long.MAX_VALUE)).isLessThan(new Position(8, 1));
 	}
 
 	@Test
+	void aPositionFromBeforeCommitsWereNumberedIsRetired() {
+		assertThat(Position.decode("123456-42")).isEqualTo(Position.RETIRED);
+		assertThat(Position.RETIRED.isRetired()).isTrue();
+		assertThat(Position.decode("123456.42").isRetired()).isFalse();
+	}
+
+	@Test
 	void anythingElseIsA400() {
-		for (String text : new String[] { "", "-", "12", "12-", "-3", "a-1", "1-b", "1--2", "99999999999999999999-1" }) {
+		for (String text : new String[] { "", "-", ".", "12", "12-", "12.", "-3", ".3", "a.1", "1.b", "1..2", "1.-2",
+				"1.2-3", "-1.2", "99999999999999999999.1", "99999999999999999999-1" }) {
 			assertThatThrownBy(() -> Position.decode(text)).as(text).isInstanceOf(BadRequestException.class);
 		}
 	}
