@@ -2,6 +2,7 @@ package dev.catalog.artifact;
 
 import dev.catalog.cache.ResponseCache;
 import dev.catalog.cache.WarmUpPath;
+import dev.catalog.cache.StreamReads;
 import dev.catalog.db.FeedHead;
 import dev.catalog.db.FeedStreams;
 import dev.catalog.db.Writes;
@@ -34,9 +35,10 @@ class ArtifactConfiguration {
 	@Bean
 	ArtifactLists artifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache,
 			StreamProperties stream, ObjectProvider<FeedHead> feedHead, ObjectProvider<FeedStreams> feedStreams,
-			HandedOffStreams handedOff) {
-		return new ArtifactLists(queries, cursors, cache, stream, feedHead.getIfAvailable(() -> () -> null),
-				new FollowingLists(feedStreams.getIfAvailable(), cursors, handedOff, stream.chunkSize()));
+			HandedOffStreams handedOff, StreamReads reads) {
+		StreamPages pages = new StreamPages(feedHead.getIfAvailable(() -> () -> null), reads);
+		return new ArtifactLists(queries, cursors, cache, stream, pages,
+				new FollowingLists(feedStreams.getIfAvailable(), cursors, handedOff, pages, stream.chunkSize()));
 	}
 
 	@Bean

@@ -60,19 +60,20 @@ public class ArtifactLists {
 
 	private final int chunkSize;
 
-	private final FeedHead feedHead;
+	private final StreamPages streamPages;
 
 	private final FollowingLists following;
 
 	/** Lists without {@code follow} (route slices): {@code follow=true} is a 400. */
 	public ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream,
 			FeedHead feedHead) {
-		this(queries, cursors, cache, stream, feedHead, new FollowingLists(null, cursors, null, stream.chunkSize()));
+		this(queries, cursors, cache, stream, new StreamPages(feedHead, null),
+				new FollowingLists(null, cursors, null, new StreamPages(feedHead, null), stream.chunkSize()));
 	}
 
 	ArtifactLists(ArtifactQueries queries, CursorCodec cursors, ResponseCache cache, StreamProperties stream,
-			FeedHead feedHead, FollowingLists following) {
-		this.feedHead = feedHead;
+			StreamPages streamPages, FollowingLists following) {
+		this.streamPages = streamPages;
 		this.following = following;
 		this.queries = queries;
 		this.cursors = cursors;
@@ -165,10 +166,10 @@ public class ArtifactLists {
 		if (FollowingLists.requested(request)) {
 			return this.following.ndjson(list.list(), list.source(), list.collection(), list.filter().type(), stream);
 		}
-		// taken before the first read: following the feed from it misses nothing the stream does not show
-		String position = this.feedHead.position();
+		FeedHead.Point head = this.streamPages.head();
+		String position = (head != null) ? head.position() : null;
 		DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
-		Flux<DataBuffer> lines = ArtifactStream.of(list.source(), decode(list, stream.cursor()), stream.max(),
+		Flux<DataBuffer> lines = ArtifactStream.of(routed(list, head), decode(list, stream.cursor()), stream.max(),
 				this.chunkSize)
 			.map((artifact) -> buffers.wrap((artifact.json() + "\n").getBytes(StandardCharsets.UTF_8)));
 		ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(MediaType.APPLICATION_NDJSON);
@@ -185,10 +186,9 @@ public class ArtifactLists {
 		}
 		Cursor after = decode(list, (resumeFrom != null && !resumeFrom.isBlank()) ? resumeFrom : stream.cursor());
 		Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
-			// taken before the first read: following the feed from it misses nothing the stream does not show
-			String position = this.feedHead.position();
-			String end = (position != null) ? "{\"feedPosition\":\"" + position + "\"}" : "{}";
-			return ArtifactStream.of(list.source(), after, stream.max(), this.chunkSize)
+			FeedHead.Point head = this.streamPages.head();
+			String end = (head != null) ? "{\"feedPosition\":\"" + head.position() + "\"}" : "{}";
+			return ArtifactStream.of(routed(list, head), after, stream.max(), this.chunkSize)
 				.map((artifact) -> ServerSentEvent.builder(artifact.json())
 					.event("artifact")
 					.id(this.cursors.encode(list.list(), artifact.cursor()))
@@ -199,6 +199,11 @@ public class ArtifactLists {
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.header("X-Accel-Buffering", "no")
 			.body(events, ServerSentEvent.class);
+	}
+
+	/** The list's pages for a stream handing out {@code head}, taken before its first read. */
+	private ArtifactStream.PageSource routed(ListRequest list, FeedHead.@Nullable Point head) {
+		return this.streamPages.routed(list.list(), list.source(), (head != null) ? head.commit() : 0);
 	}
 
 	private @Nullable Cursor decode(ListRequest list, @Nullable String cursor) {

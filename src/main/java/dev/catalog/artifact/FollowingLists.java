@@ -47,11 +47,15 @@ class FollowingLists {
 
 	private final @Nullable HandedOffStreams streams;
 
+	private final StreamPages pages;
+
 	private final int chunkSize;
 
 	/** @param feed and @param streams {@code null} where there is no feed (route slices): follow is refused */
-	FollowingLists(@Nullable FeedStreams feed, CursorCodec cursors, @Nullable HandedOffStreams streams, int chunkSize) {
+	FollowingLists(@Nullable FeedStreams feed, CursorCodec cursors, @Nullable HandedOffStreams streams,
+			StreamPages pages, int chunkSize) {
 		this.feed = feed;
+		this.pages = pages;
 		this.cursors = cursors;
 		this.streams = streams;
 		this.chunkSize = chunkSize;
@@ -100,7 +104,8 @@ class FollowingLists {
 		return feed().follow(position, collection, type, false).map((following) -> {
 			String at = following.position();
 			Flux<byte[]> head = !withSnapshot ? Flux.empty()
-					: ArtifactStream.of(source, after, stream.max(), this.chunkSize)
+					: ArtifactStream.of(this.pages.routed(list, source, following.commit()), after, stream.max(),
+							this.chunkSize)
 						.map((artifact) -> bytes("id:" + this.cursors.encode(list, artifact.cursor()) + "~" + at
 								+ "\nevent:artifact\ndata:" + artifact.json() + "\n\n"))
 						.concatWith(Mono.fromSupplier(() -> bytes(
@@ -118,7 +123,8 @@ class FollowingLists {
 		Cursor after = (stream.cursor() != null) ? this.cursors.decode(list, stream.cursor()) : null;
 		return feed().follow(null, collection, type, true).flatMap((following) -> {
 			String at = following.position();
-			Flux<byte[]> head = ArtifactStream.of(source, after, stream.max(), this.chunkSize)
+			Flux<byte[]> head = ArtifactStream
+				.of(this.pages.routed(list, source, following.commit()), after, stream.max(), this.chunkSize)
 				.map((artifact) -> bytes(artifact.json() + "\n"))
 				.concatWith(Mono.fromSupplier(() -> bytes("{\"type\":\"end\",\"feedPosition\":\"" + at + "\"}\n")));
 			Flux<byte[]> body = followed(head, following);

@@ -88,6 +88,11 @@ class CacheConfiguration {
 	}
 
 	@Bean
+	StreamReads streamReads(CacheStore store, Replicas replicas, CacheProperties properties) {
+		return new StreamReads(store, replicas, properties.loadTimeout().dividedBy(2));
+	}
+
+	@Bean
 	CacheWarmUp cacheWarmUp(CacheProperties properties, ObjectProvider<WarmUpPath> paths, SelfRequests self) {
 		return new CacheWarmUp(properties, paths.orderedStream().toList(), self);
 	}

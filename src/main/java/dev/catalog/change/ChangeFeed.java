@@ -60,12 +60,12 @@ class ChangeFeed implements FeedHead {
 	}
 
 	@Override
-	public @Nullable String position() {
+	public @Nullable Point head() {
 		Position position = this.head;
-		return (position != null) ? position.encode() : null;
+		return (position != null) ? new Point(position.encode(), position.lastCommitCovered()) : null;
 	}
 
-	@Nullable Position head() {
+	@Nullable Position at() {
 		return this.head;
 	}
 

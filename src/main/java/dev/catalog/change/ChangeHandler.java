@@ -119,8 +119,9 @@ class ChangeHandler implements FeedStreams {
 					Set.of());
 			Subscription subscription = this.feed.subscribe(changes.filter());
 			Runnable release = () -> this.feed.unsubscribe(subscription);
-			String position = (after != null) ? after : subscription.start().encode();
-			return body(changes, subscription, false, lines).map((events) -> new Following(position, events, release));
+			Position position = (changes.after() != null) ? changes.after() : subscription.start();
+			return body(changes, subscription, false, lines).map((events) -> new Following(
+					(after != null) ? after : position.encode(), position.lastCommitCovered(), events, release));
 		});
 	}
 

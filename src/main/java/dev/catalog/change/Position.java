@@ -29,6 +29,14 @@ record Position(long commit, long seq) implements Comparable<Position> {
 		return this.commit + "." + this.seq;
 	}
 
+	/**
+	 * The last commit with changes at or before this position: {@code commit - 1} for a
+	 * {@link #fence}, else {@code commit} (0 when none, or retired).
+	 */
+	long lastCommitCovered() {
+		return Math.max(0, (this.seq == 0) ? this.commit - 1 : this.commit);
+	}
+
 	boolean isRetired() {
 		return this.commit < 0;
 	}

@@ -30,11 +30,13 @@ public interface FeedStreams {
 	 * A subscription made for a stream that has not reached its feed part yet.
 	 *
 	 * @param position where the feed part starts (the snapshot's {@code feedPosition})
+	 * @param commit the last commit with changes at or before it ({@link FeedHead.Point#commit()}):
+	 * a snapshot read on a replica must hold it
 	 * @param events the feed after it, encoded; subscribe at most once
 	 * @param release ends the subscription whether or not {@code events} was subscribed to (a
 	 * stream that fails or is cancelled during its snapshot); safe to run more than once
 	 */
-	record Following(String position, Flux<byte[]> events, Runnable release) {
+	record Following(String position, long commit, Flux<byte[]> events, Runnable release) {
 
 	}
 

@@ -19,10 +19,11 @@ import org.reactivestreams.Publisher;
 
 /**
  * A replica's pooled connection whose queries check, in the same statement, that the replica
- * has replayed the WAL up to the last write the cache knows of: a query {@code q} runs as
- * {@code SELECT * FROM (q) AS replica_read WHERE catalog_replayed($n::pg_lsn)}. The guard is
- * a one-time filter, evaluated before any row is read; a replica that is behind fails the
- * statement with SQLSTATE {@value #BEHIND} (migration {@code 030-replica-guard.sql}) and
+ * has replayed the WAL up to the last write the cache knows of, and (for a list stream) holds
+ * the change feed's commit its position covers: a query {@code q} runs as
+ * {@code SELECT * FROM (q) AS replica_read WHERE catalog_caught_up($n::pg_lsn, $n+1)}. The guard
+ * is a one-time filter, evaluated before any row is read; a replica that is behind fails the
+ * statement with SQLSTATE {@value #BEHIND} (migration {@code 041-replica-commit-guard.sql}) and
  * {@link Replicas#read} runs the read again on the primary. Still one statement per query, and
  * the inner query's order is kept (a subquery with ORDER BY or LIMIT is not flattened).
  * <p>
@@ -31,7 +32,7 @@ import org.reactivestreams.Publisher;
  */
 final class GuardedConnection implements Connection, Wrapped<Connection> {
 
-	/** SQLSTATE of {@code catalog_replayed} when the replica has not replayed far enough. */
+	/** SQLSTATE of {@code catalog_caught_up} when the replica has not replayed far enough. */
 	static final String BEHIND = "CRLAG";
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
@@ -40,11 +41,15 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 
 	private final String needed;
 
+	private final long neededCommit;
+
 	private final Counter statements;
 
-	GuardedConnection(Connection delegate, long needed, Counter statements) {
+	/** Requires {@code needed} (WAL bytes) replayed and feed commit {@code neededCommit} (0: none) held. */
+	GuardedConnection(Connection delegate, long needed, long neededCommit, Counter statements) {
 		this.delegate = delegate;
 		this.needed = lsn(needed);
+		this.neededCommit = neededCommit;
 		this.statements = statements;
 	}
 
@@ -56,8 +61,8 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 
 	/** The guarded text of a query with {@code parameters} placeholders, and where its guard goes. */
 	static String guard(String sql, int parameters) {
-		return "SELECT * FROM (\n" + sql + "\n) AS replica_read WHERE catalog_replayed($" + (parameters + 1)
-				+ "::pg_lsn)";
+		return "SELECT * FROM (\n" + sql + "\n) AS replica_read WHERE catalog_caught_up($" + (parameters + 1)
+				+ "::pg_lsn, $" + (parameters + 2) + ")";
 	}
 
 	static boolean isQuery(String sql) {
@@ -174,7 +179,7 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 		return this.delegate.validate(depth);
 	}
 
-	/** The guarded statement: binds the needed position as its last parameter, in every binding set. */
+	/** The guarded statement: binds the needed positions as its last parameters, in every binding set. */
 	private final class GuardedStatement implements Statement {
 
 		private final Statement statement;
@@ -184,13 +189,17 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 		GuardedStatement(Statement statement, int guardIndex) {
 			this.statement = statement;
 			this.guardIndex = guardIndex;
-			statement.bind(guardIndex, GuardedConnection.this.needed);
+			bindGuard(statement);
+		}
+
+		private void bindGuard(Statement statement) {
+			statement.bind(this.guardIndex, GuardedConnection.this.needed)
+				.bind(this.guardIndex + 1, GuardedConnection.this.neededCommit);
 		}
 
 		@Override
 		public Statement add() {
-			this.statement.add();
-			this.statement.bind(this.guardIndex, GuardedConnection.this.needed);
+			bindGuard(this.statement.add());
 			return this;
 		}
 

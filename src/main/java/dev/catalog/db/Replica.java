@@ -91,10 +91,13 @@ final class Replica {
 		return this.state.get();
 	}
 
-	/** A pooled connection whose queries require the replica to have replayed up to {@code needed}. */
-	Mono<Connection> connect(long needed) {
+	/**
+	 * A pooled connection whose queries require the replica to have replayed up to {@code needed}
+	 * and to hold change feed commit {@code neededCommit} (0: none).
+	 */
+	Mono<Connection> connect(long needed, long neededCommit) {
 		return Mono.from(this.connections.create())
-			.map((connection) -> new GuardedConnection(connection, needed, this.statements));
+			.map((connection) -> new GuardedConnection(connection, needed, neededCommit, this.statements));
 	}
 
 	/** A read on it was answered by the primary instead. */

@@ -17,10 +17,11 @@ import reactor.core.publisher.Mono;
  * with read-your-writes across instances.
  * <p>
  * <b>What goes where.</b> Only reads passed to {@link #read} go to a replica: the cache's misses
- * and refreshes (list pages, members pages, details, facets, stats, share pages). Everything else
- * runs on the primary: writes and the reads of their answer, the change feed, list streams,
- * the cache's generation fold-ins, reads that bypass the cache (Redis down or the cache off:
- * then no write position is known to check against).
+ * and refreshes (list pages, members pages, details, facets, stats, share pages) and the pages of
+ * list streams (NDJSON and SSE, following or not). Everything else runs on the primary: writes
+ * and the reads of their answer, the change feed, the cache's generation fold-ins, reads that
+ * bypass the cache (Redis down or the cache off: then no write position is known to check
+ * against).
  * <p>
  * <b>Guarantee.</b> {@link #read} is given the WAL position of the last write the cache knows
  * of ({@link CatalogChanges#committed(long)}, stored in Redis beside the generation and read in
@@ -70,11 +71,22 @@ public class Replicas {
 	 * @param needed WAL position (bytes) of the last write the cache knows of; 0 requires nothing
 	 */
 	public <T> Mono<T> read(Mono<T> read, long needed, Duration timeout) {
+		return read(read, needed, 0, timeout);
+	}
+
+	/**
+	 * Like {@link #read(Mono, long, Duration)}, also requiring the replica's snapshot to hold
+	 * change feed commit {@code neededCommit}: for a page of a list stream whose feed position
+	 * covers that commit, so that following the feed from the position misses nothing.
+	 * @param neededCommit the commit number ({@code catalog_commits.position}); 0 requires none
+	 */
+	public <T> Mono<T> read(Mono<T> read, long needed, long neededCommit, Duration timeout) {
 		Replica replica = pick();
 		if (replica == null) {
 			return read;
 		}
-		return read.contextWrite((context) -> context.put(ReplicaRead.class, new ReplicaRead(replica, needed)))
+		return read
+			.contextWrite((context) -> context.put(ReplicaRead.class, new ReplicaRead(replica, needed, neededCommit)))
 			.timeout(timeout)
 			.onErrorResume(Replicas::fallsBack, (ex) -> {
 				replica.fellBack();

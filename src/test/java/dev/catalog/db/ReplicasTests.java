@@ -28,7 +28,7 @@ class ReplicasTests {
 		String sql = "SELECT a.id FROM artifacts a WHERE a.type = $1 AND a.name > $2 ORDER BY a.id LIMIT $3";
 		assertThat(GuardedConnection.parameters(sql)).isEqualTo(3);
 		assertThat(GuardedConnection.guard(sql, 3)).isEqualTo("SELECT * FROM (\n" + sql
-				+ "\n) AS replica_read WHERE catalog_replayed($4::pg_lsn)");
+				+ "\n) AS replica_read WHERE catalog_caught_up($4::pg_lsn, $5)");
 		assertThat(GuardedConnection.parameters("SELECT 1")).isZero();
 		assertThat(GuardedConnection.parameters("SELECT $10, $2")).isEqualTo(10);
 	}
