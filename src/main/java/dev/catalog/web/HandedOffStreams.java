@@ -124,8 +124,10 @@ public final class HandedOffStreams {
 			handoff.abandon();
 			return Mono.empty();
 		}
-		Flux<byte[]> body = handoff.body;
-		handoff.started = true;
+		// started once subscribed, not once sent: on a connection the client has closed meanwhile,
+		// Reactor Netty ends the send without subscribing to the body, which must then be
+		// abandoned (serve's end) so that it releases what it holds (a feed subscription)
+		Flux<byte[]> body = handoff.body.doOnSubscribe((subscription) -> handoff.started = true);
 		return response.send(body.map(Unpooled::wrappedBuffer)).then().doFinally((signal) -> handoff.ended());
 	}
 

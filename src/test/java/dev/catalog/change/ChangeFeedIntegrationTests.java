@@ -60,6 +60,9 @@ class ChangeFeedIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	/** B's: a client that takes no write for this long is disconnected. */
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
@@ -196,7 +199,8 @@ class ChangeFeedIntegrationTests {
 	static void startInstances() {
 		a = Instance.start("--catalog.changes.max-subscribers=3", "--catalog.changes.heartbeat=300ms");
 		b = Instance.start("--catalog.changes.buffer=100", "--catalog.changes.batch-size=50",
-				"--catalog.changes.max-subscribers=2000", "--catalog.changes.poll-interval=2s");
+				"--catalog.changes.max-subscribers=2000", "--catalog.changes.poll-interval=2s",
+				"--catalog.http.write-timeout=" + WRITE_TIMEOUT.toMillis() + "ms");
 	}
 
 	@AfterAll
@@ -488,6 +492,33 @@ class ChangeFeedIntegrationTests {
 		}
 	}
 
+	/**
+	 * Clients that leave while their stream is being opened (the subscription is made, "now"
+	 * asked of PostgreSQL, the response not yet written) leave no subscription behind.
+	 */
+	@Test
+	void clientsThatLeaveWhileTheirStreamOpensLeaveNoSubscription() throws Exception {
+		for (int i = 0; i < 200; i++) {
+			try (Socket leaving = new Socket("localhost", b.port())) {
+				leaving.getOutputStream()
+					.write(("GET /api/v1/changes" + ((i % 2 == 0) ? "" : "?after=" + Position.ORIGIN.encode())
+							+ " HTTP/1.1\r\nHost: localhost\r\nAccept: "
+							+ ((i % 3 == 0) ? "application/x-ndjson" : "text/event-stream") + "\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+				leaving.setSoLinger(true, 0);
+				if (i % 4 == 0) {
+					leaving.getInputStream().read();
+				}
+			}
+		}
+		await().atMost(TIMEOUT).until(() -> b.subscribers() == 0);
+		// and the instance still serves streams
+		try (Events events = b.follow("", null)) {
+			a.createArtifact("still served", "skill");
+			assertThat(data(events.next()).get("name").asString()).isEqualTo("still served");
+		}
+	}
+
 	@Test
 	void aSubscriberThatStopsReadingIsCutOffWhileAReadingOneGetsEverything() throws Exception {
 		double cutOff = b.meter("catalog.changes.lag.disconnects");
@@ -515,8 +546,24 @@ class ChangeFeedIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> b.meter("catalog.changes.lag.disconnects") > cutOff);
 			await().atMost(TIMEOUT).until(() -> b.subscribers() == 1);
 			assertThat(reading.ended).isFalse();
+			// cut off, the paused client cannot even take the end of its response: once a write
+			// has waited the write timeout, B closes the connection. Read only then (reading
+			// earlier would let the write through): what the sockets held, then the end of the
+			// connection, not a wait for more
+			Thread.sleep(WRITE_TIMEOUT.multipliedBy(3).toMillis());
+			paused.setSoTimeout((int) TIMEOUT.toMillis());
 			InputStream unread = paused.getInputStream();
-			assertThat(unread).isNotNull();
+			byte[] chunk = new byte[65536];
+			long taken = 0;
+			try {
+				for (int read; (read = unread.read(chunk)) != -1;) {
+					taken += read;
+				}
+			}
+			catch (java.net.SocketException reset) {
+				// closed with data unread on B's side: a reset is an end too
+			}
+			assertThat(taken).as("bytes the sockets held before the connection ended").isPositive();
 		}
 	}
 
