@@ -4,6 +4,8 @@
  * <p>
  * Entry points: {@link dev.catalog.cache.ResponseCache} (every cacheable JSON read),
  * {@link dev.catalog.cache.WarmUpPath} (reads a feature wants loaded at start-up),
+ * {@link dev.catalog.cache.StreamReads} (where list streams read their pages: a replica that has
+ * replayed what the cache knows of),
  * {@link dev.catalog.cache.RedisConnection} (the shared Lettuce connection), and
  * {@code CatalogGenerations}, the {@link dev.catalog.db.CatalogChanges} that writes call.
  * <p>

@@ -65,10 +65,6 @@ class ChangeFeed implements FeedHead {
 		return (position != null) ? new Point(position.encode(), position.lastCommitCovered()) : null;
 	}
 
-	@Nullable Position at() {
-		return this.head;
-	}
-
 	/**
 	 * A new live subscription after the current head; it must be {@link #unsubscribe
 	 * unsubscribed} when its stream ends.

@@ -4,7 +4,9 @@
  * <p>
  * Changes are recorded by database triggers in the write's own transaction (migration 007,
  * table {@code catalog_changes}), so nothing uncommitted is announced and nothing committed is
- * lost. Each instance has one {@link dev.catalog.change.ChangeFeed}: woken by PostgreSQL
+ * lost; each transaction that recorded changes is numbered as it commits (migration 040, table
+ * {@code catalog_commits}), so the feed is in commit order without gaps. Each instance has one
+ * {@link dev.catalog.change.ChangeFeed}: woken by PostgreSQL
  * {@code NOTIFY} (and a slow poll), it reads each batch of new changes once, in one statement,
  * and offers it to every subscriber's bounded buffer. Entry points: {@link
  * dev.catalog.change.ChangeRoutes} (route table), {@link dev.catalog.change.ChangeConfiguration}.
