@@ -155,6 +155,18 @@ final class RequestHeadLimits {
 			}
 			if (out instanceof LastHttpContent) {
 				this.head.answered();
+				// Reactor Netty 1.3.6 reads a keep-alive connection on demand and can forget to ask
+				// for the next read once a request queued behind a terminating one has been answered
+				// (reactor/reactor-netty#4361, fixed in 1.3.8, which needs a newer Netty than Boot
+				// manages): the client's next request would then never be read. Asking once more after
+				// each answer, in a task of its own once the answer's handling is done, re-arms it;
+				// a read asked for twice is one read.
+				promise = promise.unvoid();
+				promise.addListener((written) -> ctx.executor().execute(() -> {
+					if (ctx.channel().isActive() && !ctx.isRemoved()) {
+						ctx.read();
+					}
+				}));
 			}
 			super.write(ctx, out, promise);
 		}
