@@ -8,6 +8,7 @@ import dev.catalog.db.CatalogChanges;
 import dev.catalog.cache.RedisConnection;
 import dev.catalog.embedded.CatalogSeeder;
 import dev.catalog.embedded.SeedProperties;
+import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 import org.springframework.boot.test.context.TestComponent;
@@ -55,11 +56,21 @@ public class TestCatalog {
 	/** {@link #EMPTY_CATALOG} and the change feed's log. */
 	public static final String EMPTY_CATALOG_AND_CHANGES = EMPTY_CATALOG + ", catalog_changes, catalog_commits";
 
+	/**
+	 * Runs {@link #EMPTY_CATALOG_AND_CHANGES}, again if PostgreSQL chose it as a deadlock's victim:
+	 * a write of the test before may still be committing (its commit takes a lock on
+	 * {@code catalog_commits}) while the truncation waits for the tables that write holds.
+	 */
+	public static Mono<Void> emptyCatalogAndChanges(DatabaseClient database) {
+		return database.sql(EMPTY_CATALOG_AND_CHANGES)
+			.then()
+			.retryWhen(Retry.max(3)
+				.filter((failure) -> String.valueOf(failure.getMessage()).contains("deadlock detected")));
+	}
+
 	/** Removes every artifact, collection and membership, and every cache entry. */
 	public void reset() {
-		this.database.sql(EMPTY_CATALOG_AND_CHANGES)
-			.then()
-			.block(TIMEOUT);
+		emptyCatalogAndChanges(this.database).block(TIMEOUT);
 		flushRedis();
 	}
 

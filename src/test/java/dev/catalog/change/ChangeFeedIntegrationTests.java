@@ -215,9 +215,7 @@ class ChangeFeedIntegrationTests {
 
 	@BeforeEach
 	void emptyCatalog() {
-		database().sql(TestCatalog.EMPTY_CATALOG_AND_CHANGES)
-			.then()
-			.block(TIMEOUT);
+		TestCatalog.emptyCatalogAndChanges(database()).block(TIMEOUT);
 		database().sql("DELETE FROM catalog_settings WHERE name = 'changes-pruned-through'").then().block(TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> a.subscribers() == 0 && b.subscribers() == 0);
 	}
