@@ -30,9 +30,12 @@ class ChangeLog {
 
 	static final String PRUNED_THROUGH = "changes-pruned-through";
 
+	/** The commit after the last one a statement's snapshot sees: every later commit is at or after it. */
+	private static final String NEXT_COMMIT = "COALESCE((SELECT max(m.position) FROM catalog_commits m), 0) + 1";
+
 	private static final String READ = """
 			WITH f AS (
-			    SELECT COALESCE((SELECT max(m.position) FROM catalog_commits m), 0) + 1 AS fence,
+			    SELECT %s AS fence,
 			           (SELECT s.value FROM catalog_settings s WHERE s.name = '%s') AS pruned_through)
 			SELECT f.fence, f.pruned_through,
 			       c.position, c.seq, c.kind, c.collection_ids, c.artifact_types, c.data::text AS data,
@@ -46,7 +49,7 @@ class ChangeLog {
 			        ORDER BY m.position, l.seq
 			        LIMIT :limit) c ON true
 			 ORDER BY c.position, c.seq
-			""".formatted(PRUNED_THROUGH);
+			""".formatted(NEXT_COMMIT, PRUNED_THROUGH);
 
 	/**
 	 * Deletes what is older than the cutoff and moves the pruned-through position forward (never
@@ -72,7 +75,7 @@ class ChangeLog {
 			""".formatted(PRUNED_THROUGH);
 
 	/** The fence of a snapshot taken now: the commit after the last one it sees. */
-	private static final String FENCE = "SELECT COALESCE((SELECT max(m.position) FROM catalog_commits m), 0) + 1 AS fence";
+	private static final String FENCE = "SELECT " + NEXT_COMMIT + " AS fence";
 
 	private final DatabaseClient database;
 

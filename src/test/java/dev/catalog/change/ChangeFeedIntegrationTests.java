@@ -420,11 +420,7 @@ class ChangeFeedIntegrationTests {
 			update.setString(2, id);
 			update.executeUpdate();
 		}
-		try (Statement statement = connection.createStatement();
-				var result = statement.executeQuery("SELECT pg_current_xact_id()::text")) {
-			result.next();
-			return Long.parseLong(result.getString(1));
-		}
+		return transactionNumber(connection);
 	}
 
 	private static void awaitLockWait(Connection observer) {
@@ -449,13 +445,7 @@ class ChangeFeedIntegrationTests {
 			}
 			var waiting = java.util.concurrent.CompletableFuture
 				.supplyAsync(() -> a.write("PATCH", "/api/v1/artifacts/" + id, "{\"description\":\"waited\"}"));
-			await().atMost(TIMEOUT).until(() -> {
-				try (Statement statement = observer.createStatement();
-						var result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
-					result.next();
-					return result.getInt(1) > 0;
-				}
-			});
+			awaitLockWait(observer);
 			holder.commit();
 			waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(events.next(2)).extracting((event) -> data(event).get("description").asString())
@@ -471,6 +461,11 @@ class ChangeFeedIntegrationTests {
 			insert.setString(1, name);
 			insert.executeUpdate();
 		}
+		return transactionNumber(connection);
+	}
+
+	/** The number of the connection's open transaction. */
+	private static long transactionNumber(Connection connection) throws Exception {
 		try (Statement statement = connection.createStatement();
 				var result = statement.executeQuery("SELECT pg_current_xact_id()::text")) {
 			result.next();
