@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The replicas' pools, built the way Boot builds the primary's: the same option customizers
  * ({@link DatabaseConfiguration#databaseOptions}: statement timeout, prepared statement cache,
- * event loops), the same decorators (r2dbc-proxy with {@link StatementCountingListener} and
- * {@link UnproxiedRows}, so a replica's statements count in {@code Server-Timing} like the
+ * event loops), the same decorators ({@link CountingConnectionFactory}, so a replica's
+ * statements count in {@code Server-Timing} like the
  * primary's), the same pool settings ({@code spring.r2dbc.pool.*}).
  */
 @Configuration(proxyBeanMethods = false)

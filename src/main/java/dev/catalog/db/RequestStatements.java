@@ -9,7 +9,7 @@ import reactor.util.context.ContextView;
 /**
  * SQL statements run on behalf of one HTTP request, and the database time they took. One is
  * put in the Reactor context of every request by {@link StatementAccountingWebFilter}; the
- * R2DBC proxy listener adds to the one it finds in the context of the statement's subscriber.
+ * {@link StatementCounter} adds to the one it finds in the context of the statement's subscriber.
  */
 public final class RequestStatements {
 
