@@ -12,11 +12,13 @@
 # BENCH_DATA (bench/data), BENCH_OUT (bench/results/cpu), BENCH_SKIP_BUILD (0),
 # BENCH_CPU_TARGETS (all: "list members detail cached static share pgbench open"; share = a
 # collection's share page /s/{token}, cached HTML), BENCH_OPEN_DURATION
-# (s per open-model step, 30), BENCH_CACHED_PORT / BENCH_BYPASS_PORT / BENCH_LIMITED_PORT
+# (s per open-model step, 30), BENCH_OPEN_WARMUP (s sent on the same schedule before each
+# open-model step and not recorded, 10), BENCH_CACHED_PORT / BENCH_BYPASS_PORT / BENCH_LIMITED_PORT
 # (18091-18093).
 # "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
-# schedule (dev.catalog.bench.OpenModel) at 50 % and 80 % of the req/s this run measured for
-# them, latency measured from when each request was due: p50, p99, p99.9.
+# schedule (wrk with bench/open.lua, BENCH_OPEN_CONNECTIONS (64) connections, one per wrk
+# thread) at 50 % and 80 % of the req/s this run measured for them, latency measured from when
+# each request was due: p50, p99, p99.9, with the service's and the generator's CPU per request.
 # Rate limits are off in both instances (one client on purpose). The target "limited" (not in
 # the default list) is the cached list on a third instance with rate limits on (limits no client
 # reaches, 127.0.0.1 trusted as a proxy, BENCH_CLIENTS (1000) clients named in X-Forwarded-For
@@ -37,9 +39,9 @@ EXTRA_ARGS=()
 ROOT=$(pwd)
 : "${BENCH_DURATION:=20}" "${BENCH_CONNECTIONS:=50}" "${BENCH_ARTIFACTS:=100000}" "${BENCH_COLLECTIONS:=1000}"
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
-: "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}"
+: "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}" "${BENCH_OPEN_WARMUP:=10}"
 : "${BENCH_CPU_TARGETS:=list members detail cached static share pgbench open}"
-: "${BENCH_OPEN_DURATION:=30}" "${BENCH_CLIENTS:=1000}"
+: "${BENCH_OPEN_DURATION:=30}" "${BENCH_CLIENTS:=1000}" "${BENCH_OPEN_CONNECTIONS:=64}"
 CACHED_PORT=${BENCH_CACHED_PORT:-18091}
 BYPASS_PORT=${BENCH_BYPASS_PORT:-18092}
 RAW="$BENCH_OUT/raw"
@@ -183,17 +185,36 @@ for target in $BENCH_CPU_TARGETS; do
 		open)
 			for spec in "list $BYPASS_PORT /api/v1/artifacts" "cached $CACHED_PORT /api/v1/artifacts"; do
 				read -r of port path <<<"$spec"
+				pid_of_port=$CACHED_PID
+				[[ $port == "$BYPASS_PORT" ]] && pid_of_port=$BYPASS_PID
 				capacity=$(python3 -c "import json,sys
 rows=[json.loads(l) for l in open('$OUT_FILE')]
 print(next((r['rps'] for r in rows if r['target']=='$of'), 0))")
 				[[ $capacity == 0 ]] && { log "open: no measured capacity for $of; skipped"; continue; }
 				for share in 50 80; do
 					rate=$(python3 -c "print(round($capacity * $share / 100, 1))")
-					$PIN_LOAD java -cp "$CLASSPATH_ARG" dev.catalog.bench.OpenModel "http://localhost:$port$path" "$rate" \
-						"$BENCH_OPEN_DURATION" 2>/dev/null | sed -n 's/^OPENJSON //p' | python3 -c "import json,sys
-r=json.load(sys.stdin); r.update(target='open-$of-$share', path='$path', connections=None, rps=r['completed']/r['seconds'],
-  service_us=0, postgres_us=0, redis_us=0, share=$share); print(json.dumps(r))" >>"$OUT_FILE"
-					tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-14s %(rate)8.0f req/s due  p50 %(p50_us)d us  p99 %(p99_us)d us  p99.9 %(p999_us)d us  errors %(errors)d" % r)' >&2
+					# wrk with bench/open.lua: one connection per thread, so the schedule is per connection
+					open_s0=$(ticks "$pid_of_port"); open_p0=$(pg_ticks)
+					OPEN_RATE=$rate OPEN_CONNECTIONS=$BENCH_OPEN_CONNECTIONS OPEN_WARMUP=$BENCH_OPEN_WARMUP \
+						/usr/bin/time -f "GENCPU %U %S" $PIN_LOAD wrk -t"$BENCH_OPEN_CONNECTIONS" -c"$BENCH_OPEN_CONNECTIONS" \
+						-d"$((BENCH_OPEN_WARMUP + BENCH_OPEN_DURATION))s" --timeout 30s -s bench/open.lua \
+						"http://localhost:$port$path" >"$TMP/open.out" 2>&1 || true
+					open_s1=$(ticks "$pid_of_port"); open_p1=$(pg_ticks)
+					python3 - "$TMP/open.out" "$of" "$share" "$path" "$BENCH_OPEN_DURATION" "$BENCH_OPEN_WARMUP" \
+						"$BENCH_OPEN_CONNECTIONS" "$CLK_TCK" "$open_s0" "$open_s1" "$open_p0" "$open_p1" >>"$OUT_FILE" <<'EOF2'
+import json, re, sys
+out, of, share, path, seconds, warmup, conns, tck, s0, s1, p0, p1 = sys.argv[1:]
+text = open(out).read()
+r = json.loads(re.search(r"^OPENJSON (.*)$", text, re.M).group(1))
+user, system = map(float, re.search(r"^GENCPU (\S+) (\S+)", text, re.M).groups())
+sent = r["completed"] * (int(seconds) + int(warmup)) / int(seconds)
+per = lambda a, b: (int(b) - int(a)) / int(tck) * 1e6 / max(sent, 1)
+r.update(target=f"open-{of}-{share}", path=path, connections=int(conns), seconds=int(seconds), warmup=int(warmup),
+         rps=r["completed"] / int(seconds), share=int(share), clientCpuUs=(user + system) * 1e6 / max(sent, 1),
+         service_us=per(s0, s1), postgres_us=per(p0, p1), redis_us=0)
+print(json.dumps(r))
+EOF2
+					tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-14s %(rate)8.0f req/s due  answered %(completed)d of %(due)d  p50 %(p50_us)d us  p99 %(p99_us)d us  p99.9 %(p999_us)d us  errors %(errors)d  service %(service_us).0f us/req  generator %(clientCpuUs).0f us/req, at worst %(lagMaxUs)d us late" % r)' >&2
 				done
 			done
 			;;
@@ -253,10 +274,11 @@ if "list" in rows:
 opens = [r for r in rows.values() if r["target"].startswith("open-")]
 if opens:
     out += ["", "Open model (requests on a fixed schedule; latency from when each was due):", "",
-            "| list | share of measured req/s | req/s due | p50 ms | p99 ms | p99.9 ms | errors |", "|---|---|---|---|---|---|---|"]
+            "| list | share of measured req/s | req/s due | answered of due | p50 ms | p99 ms | p99.9 ms | errors | service CPU µs/req | generator CPU µs/req |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in opens:
-        out.append(f'| {r["target"].split("-")[1]} | {r["share"]} % | {r["rate"]:.0f} | {r["p50_us"] / 1000:.1f} | '
-                   f'{r["p99_us"] / 1000:.1f} | {r["p999_us"] / 1000:.1f} | {r["errors"]} |')
+        out.append(f'| {r["target"].split("-")[1]} | {r["share"]} % | {r["rate"]:.0f} | {r["completed"]:,} of {r["due"]:,} | '
+                   f'{r["p50_us"] / 1000:.1f} | {r["p99_us"] / 1000:.1f} | {r["p999_us"] / 1000:.1f} | {r["errors"]} | '
+                   f'{r["service_us"]:.0f} | {r["clientCpuUs"]:.0f} |')
 print("\n".join(out))
 EOF
 cat "$RAW/$BENCH_CPU_LABEL.md"

@@ -30,7 +30,7 @@ def row_of(r):
     """One measurement as {rps, ok_rps, p50, p99, ...} in requests/s and milliseconds."""
     if r["target"] == "pgbench":
         return {"target": "pgbench", "c": r["connections"], "rps": r["tps"], "ok_rps": r["tps"],
-                "p50": r["p50_us"] / 1000, "p99": r["p99_us"] / 1000, "non2xx": r.get("failed", 0),
+                "p50": r["p50_us"] / 1000, "p95": None, "p99": r["p99_us"] / 1000, "non2xx": r.get("failed", 0),
                 "socket": 0, "stmts": 1, "stmts_counted": None, "x_cache": "",
                 "note": f'{r["clients"]} clients' if r["clients"] != r["connections"] else ""}
     w = r["wrk"]
@@ -41,6 +41,7 @@ def row_of(r):
     sample = r.get("sample_after") or r.get("sample") or {}
     return {"target": r["target"], "c": r["connections"], "rps": w.get("requests", 0) / seconds,
             "ok_rps": ok / seconds, "p50": w.get("p50_us", 0) / 1000, "p99": w.get("p99_us", 0) / 1000,
+            "p95": (w["p95_us"] / 1000) if "p95_us" in w else None,
             "non2xx": non2xx, "statuses": statuses, "socket": socket_errors(w),
             "stmts": sample.get("statements"),
             "stmts_counted": (r["statements_delta"] / ok) if ok else None,
@@ -58,13 +59,13 @@ def fmt(v, digits=1):
 
 
 def comparison_table(rows):
-    out = ["| target | connections | requests/s | of which 2xx/s | p50 ms | p99 ms | non-2xx (503) | socket errors/timeouts "
+    out = ["| target | connections | requests/s | of which 2xx/s | p50 ms | p95 ms | p99 ms | non-2xx (503) | socket errors/timeouts "
            "| statements/request (Server-Timing) | statements/2xx (counter) | X-Cache |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for t in TARGETS:
         for r in sorted((r for r in rows if r["target"] == t), key=lambda r: r["c"]):
             c = f'{r["c"]}' + (f' ({r["note"]})' if r["note"] else "")
-            out.append(f'| {t} | {c} | {fmt(r["rps"])} | {fmt(r["ok_rps"])} | {fmt(r["p50"])} | {fmt(r["p99"])} '
+            out.append(f'| {t} | {c} | {fmt(r["rps"])} | {fmt(r["ok_rps"])} | {fmt(r["p50"])} | {fmt(r["p95"])} | {fmt(r["p99"])} '
                        f'| {fmt(r["non2xx"])} | {fmt(r["socket"])} | {fmt(r["stmts"])} | {fmt(r["stmts_counted"], 2)} '
                        f'| {r["x_cache"] or ""} |')
     return "\n".join(out)

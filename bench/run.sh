@@ -203,7 +203,7 @@ r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 w = r["wrk"]
 rps = w.get("requests", 0) / max(w.get("duration_us", 1), 1) * 1e6
 print(f'  {r["target"]:<14} c={r["connections"]:<5} {rps:9.1f} req/s  p50 {w.get("p50_us",0)/1000:8.1f} ms'
-      f'  p99 {w.get("p99_us",0)/1000:8.1f} ms  statuses {w.get("statuses")}  socket errors '
+      f'  p95 {w.get("p95_us",0)/1000:8.1f} ms  p99 {w.get("p99_us",0)/1000:8.1f} ms  statuses {w.get("statuses")}  socket errors '
       f'{sum(w.get(k,0) for k in ("connect_errors","read_errors","write_errors","timeouts"))}')
 EOF
 }

@@ -42,7 +42,7 @@ import reactor.netty.resources.ConnectionProvider;
  * <li>{@code capacity}: closed loop, {@code connections} requests of the mix in flight for
  * {@code seconds}; prints {@code CAPACITY <req/s>}.</li>
  * <li>{@code run}: open model at {@code rate} requests a second for {@code seconds} (latency
- * from when each request was due, as {@link OpenModel}); every minute appends one JSON line to
+ * from when each request was due, as bench/open.lua does); every minute appends one JSON line to
  * {@code out}: requests due and completed, errors, statuses, p50/p99/p99.9/max in
  * microseconds, change-feed events received and reconnections.</li>
  * </ul>
