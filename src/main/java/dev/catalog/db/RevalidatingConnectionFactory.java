@@ -8,7 +8,6 @@ import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The connection pool, with one difference: an acquire whose pooled connection fails
@@ -34,7 +33,18 @@ final class RevalidatingConnectionFactory implements ConnectionFactory, Wrapped<
 	RevalidatingConnectionFactory(ConnectionPool pool) {
 		this.pool = pool;
 		int retries = pool.getMetrics().map(PoolMetrics::getMaxAllocatedSize).orElse(20);
-		this.create = pool.create().retryWhen(Retry.max(retries).filter(RevalidatingConnectionFactory::failedValidation));
+		this.create = acquire(retries);
+	}
+
+	/**
+	 * An acquire, and another when it fails validation, {@code retries} times at most. Not
+	 * {@code retryWhen}: that builds a sink and a companion flux for every acquire, about 2 % of
+	 * a bypassed detail's CPU in a profile, while an acquire almost never fails.
+	 */
+	private Mono<Connection> acquire(int retries) {
+		Mono<Connection> once = this.pool.create();
+		return (retries <= 0) ? once
+				: once.onErrorResume(RevalidatingConnectionFactory::failedValidation, (ex) -> acquire(retries - 1));
 	}
 
 	static boolean failedValidation(Throwable failure) {
