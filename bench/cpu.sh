@@ -16,9 +16,12 @@
 # open-model step and not recorded, 10), BENCH_CACHED_PORT / BENCH_BYPASS_PORT / BENCH_LIMITED_PORT
 # (18091-18093).
 # "open" is the open-model run: requests of the bypassed and of the cached list on a fixed
-# schedule (wrk with bench/open.lua, BENCH_OPEN_CONNECTIONS (64) connections, one per wrk
-# thread) at 50 % and 80 % of the req/s this run measured for them, latency measured from when
-# each request was due: p50, p99, p99.9, with the service's and the generator's CPU per request.
+# schedule (wrk with bench/open.lua, one connection per wrk thread, as many as give each 25 ms
+# between requests, at least BENCH_OPEN_CONNECTIONS (64), at most 400) at BENCH_OPEN_SHARES
+# ("50 80") % of the req/s this run measured for them, latency measured from when each request
+# was due: p50, p99, p99.9, with the service's and the generator's CPU per request and the cores
+# they kept busy together (on 2 shared cores the generator costs more per request than wrk's
+# closed loop, so a share of wrk's capacity can already saturate the machine).
 # Rate limits are off in both instances (one client on purpose). The target "limited" (not in
 # the default list) is the cached list on a third instance with rate limits on (limits no client
 # reaches, 127.0.0.1 trusted as a proxy, BENCH_CLIENTS (1000) clients named in X-Forwarded-For
@@ -41,7 +44,7 @@ ROOT=$(pwd)
 : "${BENCH_JAVA_OPTS:=-Xms512m -Xmx1g}" "${BENCH_DATA:=$ROOT/bench/data}" "${BENCH_OUT:=$ROOT/bench/results/cpu}"
 : "${BENCH_SKIP_BUILD:=0}" "${BENCH_CPU_LABEL:=run}" "${BENCH_OPEN_WARMUP:=10}"
 : "${BENCH_CPU_TARGETS:=list members detail cached static share pgbench open}"
-: "${BENCH_OPEN_DURATION:=30}" "${BENCH_CLIENTS:=1000}" "${BENCH_OPEN_CONNECTIONS:=64}"
+: "${BENCH_OPEN_DURATION:=30}" "${BENCH_CLIENTS:=1000}" "${BENCH_OPEN_CONNECTIONS:=64}" "${BENCH_OPEN_SHARES:=50 80}"
 CACHED_PORT=${BENCH_CACHED_PORT:-18091}
 BYPASS_PORT=${BENCH_BYPASS_PORT:-18092}
 RAW="$BENCH_OUT/raw"
@@ -191,17 +194,20 @@ for target in $BENCH_CPU_TARGETS; do
 rows=[json.loads(l) for l in open('$OUT_FILE')]
 print(next((r['rps'] for r in rows if r['target']=='$of'), 0))")
 				[[ $capacity == 0 ]] && { log "open: no measured capacity for $of; skipped"; continue; }
-				for share in 50 80; do
+				for share in $BENCH_OPEN_SHARES; do
 					rate=$(python3 -c "print(round($capacity * $share / 100, 1))")
-					# wrk with bench/open.lua: one connection per thread, so the schedule is per connection
+					# wrk with bench/open.lua: one connection per thread, so the schedule is per connection;
+					# enough of them that each waits 25 ms between its requests (64 to 400): a connection
+					# whose answers take longer than its interval falls behind its schedule
+					open_connections=$(python3 -c "import math; print(min(400, max($BENCH_OPEN_CONNECTIONS, math.ceil($rate * 0.025))))")
 					open_s0=$(ticks "$pid_of_port"); open_p0=$(pg_ticks)
-					OPEN_RATE=$rate OPEN_CONNECTIONS=$BENCH_OPEN_CONNECTIONS OPEN_WARMUP=$BENCH_OPEN_WARMUP \
-						/usr/bin/time -f "GENCPU %U %S" $PIN_LOAD wrk -t"$BENCH_OPEN_CONNECTIONS" -c"$BENCH_OPEN_CONNECTIONS" \
+					OPEN_RATE=$rate OPEN_CONNECTIONS=$open_connections OPEN_WARMUP=$BENCH_OPEN_WARMUP \
+						/usr/bin/time -f "GENCPU %U %S" $PIN_LOAD wrk -t"$open_connections" -c"$open_connections" \
 						-d"$((BENCH_OPEN_WARMUP + BENCH_OPEN_DURATION))s" --timeout 30s -s bench/open.lua \
 						"http://localhost:$port$path" >"$TMP/open.out" 2>&1 || true
 					open_s1=$(ticks "$pid_of_port"); open_p1=$(pg_ticks)
 					python3 - "$TMP/open.out" "$of" "$share" "$path" "$BENCH_OPEN_DURATION" "$BENCH_OPEN_WARMUP" \
-						"$BENCH_OPEN_CONNECTIONS" "$CLK_TCK" "$open_s0" "$open_s1" "$open_p0" "$open_p1" >>"$OUT_FILE" <<'EOF2'
+						"$open_connections" "$CLK_TCK" "$open_s0" "$open_s1" "$open_p0" "$open_p1" >>"$OUT_FILE" <<'EOF2'
 import json, re, sys
 out, of, share, path, seconds, warmup, conns, tck, s0, s1, p0, p1 = sys.argv[1:]
 text = open(out).read()
@@ -210,11 +216,11 @@ user, system = map(float, re.search(r"^GENCPU (\S+) (\S+)", text, re.M).groups()
 sent = r["completed"] * (int(seconds) + int(warmup)) / int(seconds)
 per = lambda a, b: (int(b) - int(a)) / int(tck) * 1e6 / max(sent, 1)
 r.update(target=f"open-{of}-{share}", path=path, connections=int(conns), seconds=int(seconds), warmup=int(warmup),
-         rps=r["completed"] / int(seconds), share=int(share), clientCpuUs=(user + system) * 1e6 / max(sent, 1),
+         rps=r["completed"] / int(seconds), share=int(share), expected=round(float(r["rate"]) * int(seconds)), clientCpuUs=(user + system) * 1e6 / max(sent, 1),
          service_us=per(s0, s1), postgres_us=per(p0, p1), redis_us=0)
 print(json.dumps(r))
 EOF2
-					tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-14s %(rate)8.0f req/s due  answered %(completed)d of %(due)d  p50 %(p50_us)d us  p99 %(p99_us)d us  p99.9 %(p999_us)d us  errors %(errors)d  service %(service_us).0f us/req  generator %(clientCpuUs).0f us/req, at worst %(lagMaxUs)d us late" % r)' >&2
+					tail -1 "$OUT_FILE" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %(target)-14s %(rate)8.0f req/s due  answered %(completed)d of %(expected)d due  p50 %(p50_us)d us  p99 %(p99_us)d us  p99.9 %(p999_us)d us  errors %(errors)d  service %(service_us).0f us/req  generator %(clientCpuUs).0f us/req, at worst %(lagMaxUs)d us late" % r)' >&2
 				done
 			done
 			;;
@@ -274,11 +280,12 @@ if "list" in rows:
 opens = [r for r in rows.values() if r["target"].startswith("open-")]
 if opens:
     out += ["", "Open model (requests on a fixed schedule; latency from when each was due):", "",
-            "| list | share of measured req/s | req/s due | answered of due | p50 ms | p99 ms | p99.9 ms | errors | service CPU µs/req | generator CPU µs/req |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "| list | share of measured req/s | req/s due | connections | answered of due | p50 ms | p99 ms | p99.9 ms | errors | service CPU µs/req | generator CPU µs/req | cores busy (service + generator + PostgreSQL) |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in opens:
-        out.append(f'| {r["target"].split("-")[1]} | {r["share"]} % | {r["rate"]:.0f} | {r["completed"]:,} of {r["due"]:,} | '
+        out.append(f'| {r["target"].split("-")[1]} | {r["share"]} % | {r["rate"]:.0f} | {r["connections"]} | {r["completed"]:,} of {r.get("expected", r["due"]):,} | '
                    f'{r["p50_us"] / 1000:.1f} | {r["p99_us"] / 1000:.1f} | {r["p999_us"] / 1000:.1f} | {r["errors"]} | '
-                   f'{r["service_us"]:.0f} | {r["clientCpuUs"]:.0f} |')
+                   f'{r["service_us"]:.0f} | {r["clientCpuUs"]:.0f} | '
+                   f'{(r["service_us"] + r["clientCpuUs"] + r["postgres_us"]) * r["rps"] / 1e6:.2f} |')
 print("\n".join(out))
 EOF
 cat "$RAW/$BENCH_CPU_LABEL.md"
