@@ -1,9 +1,6 @@
 package dev.catalog.cache;
 
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-
-import io.netty.util.concurrent.EventExecutor;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -21,15 +18,11 @@ import reactor.core.publisher.Sinks;
  * price is latency: at most two round trips instead of one.
  * <p>
  * Answers (a value, nothing, or the command's error) go to every caller of that command, on the
- * thread that completes the command, or in one task on {@code answerOn} when one is given (an
- * event loop whose requests all read through this instance: they all continue there, without a
- * hand-off each); a caller that cancels only stops waiting.
+ * thread that completes the command; a caller that cancels only stops waiting.
  */
 final class CoalescedRead<T> {
 
 	private final Supplier<Mono<T>> command;
-
-	private final @Nullable Executor answerOn;
 
 	/** The callers of the command not yet sent, or {@code null} if none asked since the last was sent. */
 	private Sinks.@Nullable One<T> waiting;
@@ -37,12 +30,7 @@ final class CoalescedRead<T> {
 	private boolean inFlight;
 
 	CoalescedRead(Supplier<Mono<T>> command) {
-		this(command, null);
-	}
-
-	CoalescedRead(Supplier<Mono<T>> command, @Nullable Executor answerOn) {
 		this.command = command;
-		this.answerOn = answerOn;
 	}
 
 	/** The answer of a command sent after this is subscribed to; shared with other callers of that command. */
@@ -70,25 +58,15 @@ final class CoalescedRead<T> {
 
 	private void send(Sinks.One<T> batch) {
 		this.command.get().subscribe((value) -> {
-			answer(() -> batch.emitValue(value, Sinks.EmitFailureHandler.FAIL_FAST));
+			batch.emitValue(value, Sinks.EmitFailureHandler.FAIL_FAST);
 		}, (error) -> {
-			answer(() -> batch.emitError(error, Sinks.EmitFailureHandler.FAIL_FAST));
+			batch.emitError(error, Sinks.EmitFailureHandler.FAIL_FAST);
 			sent();
 		}, () -> {
-			// after a value the sink is complete already: emitting nothing again is a no-op (tasks
-			// on one executor run in order, so the value's task always runs first)
-			answer(batch::tryEmitEmpty);
+			// after a value the sink is complete already: emitting nothing again is a no-op
+			batch.tryEmitEmpty();
 			sent();
 		});
-	}
-
-	private void answer(Runnable emit) {
-		if (this.answerOn == null || (this.answerOn instanceof EventExecutor loop && loop.inEventLoop())) {
-			emit.run();
-		}
-		else {
-			this.answerOn.execute(emit);
-		}
 	}
 
 	/** The command in flight answered: sends the next one if anyone asked meanwhile. */

@@ -1,8 +1,5 @@
 package dev.catalog.cache;
 
-import io.netty.channel.EventLoop;
-import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
@@ -23,27 +20,14 @@ final class EventLoops {
 	private EventLoops() {
 	}
 
-	/** The event loop that owns the request's connection; {@code null} on other servers. */
-	static @Nullable EventLoop loopOf(ServerRequest request) {
+	/** The scheduler of the request's event loop; the parallel scheduler on other servers. */
+	static Scheduler of(ServerRequest request) {
 		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
-		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
-	}
-
-	/** The scheduler of {@code loop}; the parallel scheduler when there is none. */
-	static Scheduler scheduler(@Nullable EventLoop loop) {
-		// a thin wrapper, not worth a map that would keep the loops of closed contexts alive
-		return (loop != null) ? Schedulers.fromExecutor(loop) : Schedulers.parallel();
-	}
-
-	/**
-	 * {@code source}'s value on {@code loop}: as it comes when it comes there already (a hit on a
-	 * copy: {@link NearCache}), else through a task on it.
-	 */
-	static <T> Mono<T> continueOn(Mono<T> source, @Nullable EventLoop loop, Scheduler scheduler) {
-		if (loop == null) {
-			return source.publishOn(scheduler);
+		if (nativeRequest instanceof Connection connection) {
+			// a thin wrapper, not worth a map that would keep the loops of closed contexts alive
+			return Schedulers.fromExecutor(connection.channel().eventLoop());
 		}
-		return source.flatMap((value) -> loop.inEventLoop() ? Mono.just(value) : Mono.just(value).publishOn(scheduler));
+		return Schedulers.parallel();
 	}
 
 }

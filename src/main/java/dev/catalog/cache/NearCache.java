@@ -1,9 +1,6 @@
 package dev.catalog.cache;
 
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -42,12 +39,9 @@ final class NearCache {
 
 	private final @Nullable Cache<String, Copy> copies;
 
-	/** Generation reads answered where they come from (no event loop known). */
 	private final CoalescedRead<CacheStore.Lookup>[] generations;
 
-	/** Generation reads per event loop, answered on it: one task completes all its requests waiting. */
-	private final Map<Executor, CoalescedRead<CacheStore.Lookup>[]> generationsByLoop = new ConcurrentHashMap<>();
-
+	@SuppressWarnings("unchecked")
 	NearCache(CacheStore store, RedisSync sync, Clock clock, long maxBytes) {
 		this.store = store;
 		this.sync = sync;
@@ -56,26 +50,18 @@ final class NearCache {
 			.maximumWeight(maxBytes)
 			.<String, Copy>weigher((key, copy) -> copy.entry().data().length + key.length() * 2)
 			.build();
-		this.generations = generationReads(null);
-	}
-
-	@SuppressWarnings("unchecked")
-	private CoalescedRead<CacheStore.Lookup>[] generationReads(@Nullable Executor loop) {
-		CoalescedRead<CacheStore.Lookup>[] reads = new CoalescedRead[this.store.shards()];
-		for (int shard = 0; shard < reads.length; shard++) {
+		this.generations = new CoalescedRead[store.shards()];
+		for (int shard = 0; shard < this.generations.length; shard++) {
 			int index = shard;
-			reads[shard] = new CoalescedRead<>(() -> this.store.generation(index), loop);
+			this.generations[shard] = new CoalescedRead<>(() -> store.generation(index));
 		}
-		return reads;
 	}
 
 	/**
 	 * What Redis holds for the key, as {@link CacheStore#lookup}; from the copy kept here when
-	 * the generation read now is the copy's. An answer from the copy comes on {@code loop} (the
-	 * requesting connection's event loop; {@code null}: on Redis's thread), in one task for all
-	 * the requests of that loop that waited for the same read.
+	 * the generation read now is the copy's.
 	 */
-	Mono<CacheStore.Lookup> lookup(String key, @Nullable Executor loop) {
+	Mono<CacheStore.Lookup> lookup(String key) {
 		if (this.copies == null) {
 			return this.store.lookup(key);
 		}
@@ -83,9 +69,7 @@ final class NearCache {
 		if (copy == null || copy.epoch() != this.sync.epoch() || this.clock.millis() >= copy.entry().freshUntil()) {
 			return read(key);
 		}
-		CoalescedRead<CacheStore.Lookup>[] reads = (loop != null)
-				? this.generationsByLoop.computeIfAbsent(loop, this::generationReads) : this.generations;
-		return reads[this.store.shard(key)].read()
+		return this.generations[this.store.shard(key)].read()
 			.flatMap((current) -> (current.generation() == copy.entry().generation())
 					? Mono.just(new CacheStore.Lookup(current.generation(), copy.entry(), false, current.walPosition()))
 					: read(key))

@@ -13,7 +13,6 @@ import dev.catalog.cache.Served.Source;
 import dev.catalog.db.Replicas;
 import dev.catalog.web.RawJson;
 import dev.catalog.web.ServiceUnavailableException;
-import io.netty.channel.EventLoop;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
@@ -139,10 +138,11 @@ public class ResponseCache {
 		if (!this.properties.enabled()) {
 			return bypass(request, accepted, type, render, loadTimeout);
 		}
-		EventLoop eventLoop = EventLoops.loopOf(request);
-		Scheduler loop = EventLoops.scheduler(eventLoop);
-		return EventLoops.continueOn(this.loader.lookup(key, eventLoop).map(Optional::of)
-			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty())), eventLoop, loop)
+		Scheduler loop = EventLoops.of(request);
+		return this.loader.lookup(key)
+			.map(Optional::of)
+			.onErrorResume(CacheUnavailableException.class, (ex) -> Mono.just(Optional.empty()))
+			.publishOn(loop)
 			.flatMap((lookup) -> lookup.isPresent()
 					? serve(request, accepted, type, key, lookup.get(),
 							fromReplica(render, lookup.get(), loadTimeout).map(this.compression::encodeAll), loop,

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -77,11 +76,11 @@ class SwrLoader {
 	}
 
 	/**
-	 * The current generation and the key's entry (possibly this instance's copy, answered on {@code loop}), once
-	 * Redis's generation accounts for every write recorded in PostgreSQL; fails with {@link CacheUnavailableException}.
+	 * The current generation and the key's entry (possibly this instance's copy: {@link NearCache}), once Redis's
+	 * generation accounts for every write recorded in PostgreSQL; fails with {@link CacheUnavailableException}.
 	 */
-	Mono<CacheStore.Lookup> lookup(String key, @Nullable Executor loop) {
-		return this.generations.ready().then(Mono.defer(() -> this.near.lookup(key, loop)));
+	Mono<CacheStore.Lookup> lookup(String key) {
+		return this.generations.ready().then(Mono.defer(() -> this.near.lookup(key)));
 	}
 
 	/**
@@ -219,9 +218,10 @@ class SwrLoader {
 	}
 
 	/**
-	 * Starts a background refresh of the entry unless one is already running for this version of it on any
-	 * instance. The lock is kept after a successful refresh until it expires, so requests that read the old
-	 * version just before the new one was stored do not refresh it again.
+	 * Starts a background refresh of the entry unless one is already running for this version
+	 * of it on any instance. The lock is kept after a successful refresh until it expires, so
+	 * requests that read the old version just before the new one was stored do not refresh
+	 * it again.
 	 */
 	private void refresh(String key, CacheEntry entry, Mono<Encoded> render) {
 		String lock = key + "@" + entry.version();

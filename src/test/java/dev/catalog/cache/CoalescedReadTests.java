@@ -2,14 +2,9 @@ package dev.catalog.cache;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -96,60 +91,6 @@ class CoalescedReadTests {
 		for (int i = 0; i < 3; i++) {
 			StepVerifier.create(immediate.read()).expectNext(3L).expectComplete().verify(TIMEOUT);
 		}
-	}
-
-
-	@Test
-	void withAnExecutorEveryCallerOfACommandGetsItsValueInOneTaskThere() throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
-		try {
-			List<Sinks.One<Long>> commands = new ArrayList<>();
-			CoalescedRead<Long> onLoop = new CoalescedRead<>(() -> {
-				Sinks.One<Long> answer = Sinks.one();
-				commands.add(answer);
-				return answer.asMono();
-			}, loop);
-			List<String> threads = Collections.synchronizedList(new ArrayList<>());
-			List<Long> values = Collections.synchronizedList(new ArrayList<>());
-			CountDownLatch answered = new CountDownLatch(10);
-			for (int i = 0; i < 10; i++) {
-				onLoop.read().subscribe((value) -> {
-					threads.add(Thread.currentThread().getName());
-					values.add(value);
-					answered.countDown();
-				});
-			}
-			commands.get(0).tryEmitValue(1L); // the first caller's command, answered on this thread
-			commands.get(1).tryEmitValue(2L); // the nine others'
-			assertThat(answered.await(5, TimeUnit.SECONDS)).isTrue();
-			assertThat(values).as("a value, not the empty completion that follows it").containsOnly(1L, 2L).hasSize(10);
-			String loopThread = threadName(loop);
-			assertThat(threads).as("every caller continued on the loop").allMatch(loopThread::equals);
-		}
-		finally {
-			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
-	}
-
-	@Test
-	void onItsOwnExecutorACommandIsAnsweredWithoutATask() throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
-		try {
-			Long value = loop.submit(() -> {
-				CoalescedRead<Long> onLoop = new CoalescedRead<>(() -> Mono.just(3L), loop);
-				List<Long> got = new ArrayList<>();
-				onLoop.read().subscribe(got::add);
-				return got.isEmpty() ? null : got.get(0);
-			}).get(5, TimeUnit.SECONDS);
-			assertThat(value).as("answered before the task that asked ended").isEqualTo(3L);
-		}
-		finally {
-			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
-	}
-
-	private static String threadName(EventLoop loop) throws Exception {
-		return loop.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS);
 	}
 
 }
