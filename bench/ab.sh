@@ -13,7 +13,9 @@
 # each and the median of the per-round B ÷ A ratios; appends rows to
 # bench/results/ab/<label>.jsonl (BENCH_AB_LABEL, default "ab").
 # Settings: BENCH_CONNECTIONS (50), BENCH_JAVA_OPTS (-Xms512m -Xmx1g, both instances),
-# BENCH_A_JAVA_OPTS / BENCH_B_JAVA_OPTS (JVM options of one instance only), BENCH_ARTIFACTS (100000),
+# BENCH_A_JAVA_OPTS / BENCH_B_JAVA_OPTS (JVM options of one instance only), BENCH_A_CLASSPATH
+# (another build for A, to compare two commits: bench_classpath_of <worktree> prints it after
+# building there), BENCH_ARTIFACTS (100000),
 # BENCH_COLLECTIONS (1000), BENCH_DATA (bench/data), BENCH_SKIP_BUILD (0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +45,9 @@ start() {
 	shift 3
 	log "starting $name on port $port: $props"
 	# shellcheck disable=SC2086
-	local jopts_var="BENCH_${name}_JAVA_OPTS"
+	local jopts_var="BENCH_${name}_JAVA_OPTS" cp_var="BENCH_${name}_CLASSPATH"
 	# shellcheck disable=SC2086
-	java $BENCH_JAVA_OPTS ${!jopts_var:-} -cp "$CLASSPATH_ARG" dev.catalog.bench.BenchApplication --server.port="$port" \
+	java $BENCH_JAVA_OPTS ${!jopts_var:-} -cp "${!cp_var:-$CLASSPATH_ARG}" dev.catalog.bench.BenchApplication --server.port="$port" \
 		--logging.level.io.zonky=warn --catalog.rate-limit.enabled=false --catalog.api-tokens=bench-ab-token \
 		--catalog.cache.fresh=1h "$@" $props >"$TMP/$name.log" 2>&1 &
 	PIDS+=($!)

@@ -12,3 +12,11 @@ bench_build() {
 	fi
 	CLASSPATH_ARG="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 }
+
+# The class path of the benchmark build in another worktree (absolute), built there first:
+# for bench/ab.sh's BENCH_A_CLASSPATH, to measure two commits interleaved.
+bench_classpath_of() {
+	(cd "$1" && ./mvnw -B -q -DskipTests test-compile dependency:build-classpath \
+		-Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1 \
+		&& echo "$PWD/target/test-classes:$PWD/target/classes:$(cat target/bench-classpath.txt)")
+}
