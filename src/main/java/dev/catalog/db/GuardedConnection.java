@@ -1,20 +1,13 @@
 package dev.catalog.db;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
-import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionMetadata;
-import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
-import io.r2dbc.spi.TransactionDefinition;
-import io.r2dbc.spi.ValidationDepth;
-import io.r2dbc.spi.Wrapped;
 import org.reactivestreams.Publisher;
 
 /**
@@ -30,14 +23,12 @@ import org.reactivestreams.Publisher;
  * Only {@code SELECT} and {@code WITH} texts are guarded; anything else is passed as it is (a
  * replica refuses writes by itself).
  */
-final class GuardedConnection implements Connection, Wrapped<Connection> {
+final class GuardedConnection extends DelegatingConnection {
 
 	/** SQLSTATE of {@code catalog_caught_up} when the replica has not replayed far enough. */
 	static final String BEHIND = "CRLAG";
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
-
-	private final Connection delegate;
 
 	private final String needed;
 
@@ -47,7 +38,7 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 
 	/** Requires {@code needed} (WAL bytes) replayed and feed commit {@code neededCommit} (0: none) held. */
 	GuardedConnection(Connection delegate, long needed, long neededCommit, Counter statements) {
-		this.delegate = delegate;
+		super(delegate);
 		this.needed = lsn(needed);
 		this.neededCommit = neededCommit;
 		this.statements = statements;
@@ -89,105 +80,13 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 		return new GuardedStatement(this.delegate.createStatement(guard(sql, parameters)), parameters);
 	}
 
-	@Override
-	public Connection unwrap() {
-		return this.delegate;
-	}
-
-	@Override
-	public Publisher<Void> beginTransaction() {
-		return this.delegate.beginTransaction();
-	}
-
-	@Override
-	public Publisher<Void> beginTransaction(TransactionDefinition definition) {
-		return this.delegate.beginTransaction(definition);
-	}
-
-	@Override
-	public Publisher<Void> close() {
-		return this.delegate.close();
-	}
-
-	@Override
-	public Publisher<Void> commitTransaction() {
-		return this.delegate.commitTransaction();
-	}
-
-	@Override
-	public Batch createBatch() {
-		return this.delegate.createBatch();
-	}
-
-	@Override
-	public Publisher<Void> createSavepoint(String name) {
-		return this.delegate.createSavepoint(name);
-	}
-
-	@Override
-	public boolean isAutoCommit() {
-		return this.delegate.isAutoCommit();
-	}
-
-	@Override
-	public ConnectionMetadata getMetadata() {
-		return this.delegate.getMetadata();
-	}
-
-	@Override
-	public IsolationLevel getTransactionIsolationLevel() {
-		return this.delegate.getTransactionIsolationLevel();
-	}
-
-	@Override
-	public Publisher<Void> releaseSavepoint(String name) {
-		return this.delegate.releaseSavepoint(name);
-	}
-
-	@Override
-	public Publisher<Void> rollbackTransaction() {
-		return this.delegate.rollbackTransaction();
-	}
-
-	@Override
-	public Publisher<Void> rollbackTransactionToSavepoint(String name) {
-		return this.delegate.rollbackTransactionToSavepoint(name);
-	}
-
-	@Override
-	public Publisher<Void> setAutoCommit(boolean autoCommit) {
-		return this.delegate.setAutoCommit(autoCommit);
-	}
-
-	@Override
-	public Publisher<Void> setLockWaitTimeout(Duration timeout) {
-		return this.delegate.setLockWaitTimeout(timeout);
-	}
-
-	@Override
-	public Publisher<Void> setStatementTimeout(Duration timeout) {
-		return this.delegate.setStatementTimeout(timeout);
-	}
-
-	@Override
-	public Publisher<Void> setTransactionIsolationLevel(IsolationLevel level) {
-		return this.delegate.setTransactionIsolationLevel(level);
-	}
-
-	@Override
-	public Publisher<Boolean> validate(ValidationDepth depth) {
-		return this.delegate.validate(depth);
-	}
-
 	/** The guarded statement: binds the needed positions as its last parameters, in every binding set. */
-	private final class GuardedStatement implements Statement {
-
-		private final Statement statement;
+	private final class GuardedStatement extends DelegatingStatement {
 
 		private final int guardIndex;
 
 		GuardedStatement(Statement statement, int guardIndex) {
-			this.statement = statement;
+			super(statement);
 			this.guardIndex = guardIndex;
 			bindGuard(statement);
 		}
@@ -204,45 +103,9 @@ final class GuardedConnection implements Connection, Wrapped<Connection> {
 		}
 
 		@Override
-		public Statement bind(int index, Object value) {
-			this.statement.bind(index, value);
-			return this;
-		}
-
-		@Override
-		public Statement bind(String name, Object value) {
-			this.statement.bind(name, value);
-			return this;
-		}
-
-		@Override
-		public Statement bindNull(int index, Class<?> type) {
-			this.statement.bindNull(index, type);
-			return this;
-		}
-
-		@Override
-		public Statement bindNull(String name, Class<?> type) {
-			this.statement.bindNull(name, type);
-			return this;
-		}
-
-		@Override
 		public Publisher<? extends Result> execute() {
 			GuardedConnection.this.statements.increment();
 			return this.statement.execute();
-		}
-
-		@Override
-		public Statement fetchSize(int rows) {
-			this.statement.fetchSize(rows);
-			return this;
-		}
-
-		@Override
-		public Statement returnGeneratedValues(String... columns) {
-			this.statement.returnGeneratedValues(columns);
-			return this;
 		}
 
 	}
