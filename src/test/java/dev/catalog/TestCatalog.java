@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.catalog.db.CatalogChanges;
+import dev.catalog.db.DatabaseFailures;
 import dev.catalog.cache.RedisConnection;
 import dev.catalog.embedded.CatalogSeeder;
 import dev.catalog.embedded.SeedProperties;
@@ -57,15 +58,15 @@ public class TestCatalog {
 	public static final String EMPTY_CATALOG_AND_CHANGES = EMPTY_CATALOG + ", catalog_changes, catalog_commits";
 
 	/**
-	 * Runs {@link #EMPTY_CATALOG_AND_CHANGES}, again if PostgreSQL chose it as a deadlock's victim:
+	 * Runs {@link #EMPTY_CATALOG_AND_CHANGES}, again if PostgreSQL chose it as a deadlock's victim
+	 * ({@link DatabaseFailures#isRetryable}):
 	 * a write of the test before may still be committing (its commit takes a lock on
 	 * {@code catalog_commits}) while the truncation waits for the tables that write holds.
 	 */
 	public static Mono<Void> emptyCatalogAndChanges(DatabaseClient database) {
 		return database.sql(EMPTY_CATALOG_AND_CHANGES)
 			.then()
-			.retryWhen(Retry.max(3)
-				.filter((failure) -> String.valueOf(failure.getMessage()).contains("deadlock detected")));
+			.retryWhen(Retry.max(3).filter(DatabaseFailures::isRetryable));
 	}
 
 	/** Removes every artifact, collection and membership, and every cache entry. */
