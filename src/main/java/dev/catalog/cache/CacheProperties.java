@@ -29,10 +29,11 @@ import org.springframework.util.unit.DataSize;
  * @param warmUp whether the reads the features registered as {@link WarmUpPath}s are loaded
  * at start-up
  * @param warmUpWait how long start-up waits for the warm-up before going on without it
- * @param warmUpRequests how many requests of the warm-up paths (hits, in every content coding)
- * the instance sends itself after loading them and before it reports ready, so that the JIT has
- * compiled the hit path before a load balancer sends it traffic; start-up waits for them at most
- * {@code warmUpWait} more (0: none)
+ * @param warmUpRequests at most how many requests of the warm-up paths (hits, in every content
+ * coding) the instance sends itself after loading them and before it reports ready, so that the
+ * JIT has compiled the hit path before a load balancer sends it traffic; they stop earlier once
+ * the JIT has gone quiet ({@link HitPathWarmUp}) (0: none)
+ * @param warmUpRequestsWait at most how long start-up spends on those requests
  * @param nearCacheSize how many bytes of fresh entries each instance keeps a copy of, so that a
  * hit reads only the generation from Redis ({@link NearCache}); 0 keeps none
  */
@@ -40,7 +41,7 @@ import org.springframework.util.unit.DataSize;
 public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, Duration staleIfError,
 		String keyPrefix, Duration loadTimeout, Duration refreshTimeout, Duration missWait, Double earlyRefreshBeta,
 		Duration circuitBreakerWait, Boolean warmUp, Duration warmUpWait, Integer warmUpRequests,
-		DataSize nearCacheSize) {
+		Duration warmUpRequestsWait, DataSize nearCacheSize) {
 
 	public CacheProperties {
 		enabled = (enabled != null) ? enabled : true;
@@ -55,7 +56,8 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		circuitBreakerWait = (circuitBreakerWait != null) ? circuitBreakerWait : Duration.ofSeconds(5);
 		warmUp = (warmUp != null) ? warmUp : true;
 		warmUpWait = (warmUpWait != null) ? warmUpWait : Duration.ofSeconds(3);
-		warmUpRequests = (warmUpRequests != null) ? warmUpRequests : 5000;
+		warmUpRequests = (warmUpRequests != null) ? warmUpRequests : 300_000;
+		warmUpRequestsWait = (warmUpRequestsWait != null) ? warmUpRequestsWait : Duration.ofSeconds(60);
 		nearCacheSize = (nearCacheSize != null) ? nearCacheSize : DataSize.ofMegabytes(64);
 		requirePositive("fresh", fresh);
 		requireNotNegative("stale", stale);
@@ -65,6 +67,7 @@ public record CacheProperties(Boolean enabled, Duration fresh, Duration stale, D
 		requireNotNegative("miss-wait", missWait);
 		requirePositive("circuit-breaker-wait", circuitBreakerWait);
 		requireNotNegative("warm-up-wait", warmUpWait);
+		requireNotNegative("warm-up-requests-wait", warmUpRequestsWait);
 		if (nearCacheSize.isNegative()) {
 			throw new IllegalArgumentException("catalog.cache.near-cache-size must not be negative");
 		}

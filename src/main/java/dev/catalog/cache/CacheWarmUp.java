@@ -30,11 +30,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Failures are logged and otherwise ignored. Nothing is loaded when the cache or the warm-up is
  * off.
  * <p>
- * Then it sends itself {@code catalog.cache.warm-up-requests} more requests of the same paths,
- * in each content coding: hits, which cost PostgreSQL nothing, and which let the JIT compile
- * the hit path before the instance reports ready (this listener runs before Spring Boot
- * publishes readiness). Without them, an instance that just started served the cached list at
- * a fraction of its speed for its first seconds of traffic (bench/results/cpu/warm-start.md).
+ * Then it sends itself requests of the same paths, in each content coding, until the JIT has
+ * compiled what they run ({@link HitPathWarmUp}; at most {@code catalog.cache.warm-up-requests}
+ * of them for at most {@code warm-up-requests-wait}): hits, which cost PostgreSQL nothing, and
+ * which let the JIT compile the hit path before the instance reports ready (this listener runs
+ * before Spring Boot publishes readiness). Without them, an instance that just started served
+ * the cached list at a fraction of its speed for its first half minute of traffic
+ * (bench/results/cpu/README.md, "Warm from the first request").
  */
 class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
@@ -42,6 +44,9 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 
 	/** The content codings the warm-up requests ask for in turn, so every coding's path is compiled. */
 	private static final List<String> CODINGS = List.of("identity", "gzip", "br, gzip");
+
+	/** Warm-up requests in flight at once. */
+	private static final int CONCURRENCY = 8;
 
 	private final CacheProperties properties;
 
@@ -84,21 +89,37 @@ class CacheWarmUp implements ApplicationListener<ApplicationReadyEvent> {
 			.doOnNext((outcome) -> logger.debug("Cache warm-up: {}", outcome))
 			.then()
 			.toFuture();
-		if (await(done, "Cache warm-up")) {
-			await(exercise(client), "Warm-up of the hit path (" + this.properties.warmUpRequests() + " requests)");
+		if (await(done, "Cache warm-up") && this.properties.warmUpRequests() > 0) {
+			exercise(client);
 		}
 	}
 
-	/** The warm-up paths again and again, in every coding, a few at a time; failures ignored. */
-	private CompletableFuture<Void> exercise(WebClient client) {
+	/** The warm-up paths again and again, in every coding, until the JIT is done with them. */
+	private void exercise(WebClient client) {
+		try {
+			HitPathWarmUp.Outcome outcome = HitPathWarmUp.ofThisJvm()
+				.run((from, count) -> requests(client, from, count), this.properties.warmUpRequests(),
+						this.properties.warmUpRequestsWait());
+			logger.info("Warm-up of the hit path: {}", outcome);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Warm-up of the hit path failed", ex);
+		}
+	}
+
+	/** Requests {@code from} to {@code from + count} of the warm-up paths, a few at a time; failures ignored. */
+	private CompletableFuture<Void> requests(WebClient client, int from, int count) {
 		int paths = this.paths.size();
-		return Flux.range(0, this.properties.warmUpRequests())
+		return Flux.range(from, count)
 			.flatMap((i) -> client.get()
 				.uri(this.paths.get(i % paths))
 				.accept(MediaType.APPLICATION_JSON)
 				.header(HttpHeaders.ACCEPT_ENCODING, CODINGS.get((i / paths) % CODINGS.size()))
 				.exchangeToMono((response) -> response.releaseBody())
-				.onErrorResume((ex) -> Mono.empty()), 8)
+				.onErrorResume((ex) -> Mono.empty()), CONCURRENCY)
 			.then()
 			.toFuture();
 	}

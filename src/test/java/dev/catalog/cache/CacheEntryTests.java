@@ -24,7 +24,7 @@ class CacheEntryTests {
 	private static final byte[] BROTLI = { 4, 5 };
 
 	private final CacheProperties properties = new CacheProperties(null, Duration.ofSeconds(5), Duration.ofMinutes(1),
-			Duration.ofHours(1), null, null, null, null, null, null, null, null, null, null);
+			Duration.ofHours(1), null, null, null, null, null, null, null, null, null, null, null);
 
 	@Test
 	void entryDecodesToWhatWasEncodedWithTheBodiesUncopied() {
@@ -116,7 +116,7 @@ class CacheEntryTests {
 	@Test
 	void entryIsKeptForTheLongerOfStaleAndStaleIfError() {
 		CacheProperties shortError = new CacheProperties(null, Duration.ofSeconds(5), Duration.ofMinutes(10),
-				Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null, null);
+				Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null, null, null);
 		CacheEntry entry = CacheEntry.create(1, 0, shortError, 1, Encoded.identity(new byte[0]));
 		assertThat(entry.staleUntil()).isEqualTo(entry.errorUntil()).isEqualTo(5_000 + 600_000);
 	}

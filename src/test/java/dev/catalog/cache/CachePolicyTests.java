@@ -90,7 +90,7 @@ class CachePolicyTests {
 	@Test
 	void policyReadsBetaFromTheProperties() {
 		CacheProperties properties = new CacheProperties(null, null, null, null, null, null, null, null, 0.0, null,
-				null, null, null, null);
+				null, null, null, null, null);
 		assertThat(CachePolicy.of(properties).earlyRefreshBeta()).isZero();
 	}
 

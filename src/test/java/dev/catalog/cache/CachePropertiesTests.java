@@ -12,7 +12,7 @@ class CachePropertiesTests {
 	@Test
 	void defaultsAreSecondsFreshMinutesStaleAndAnHourOnError() {
 		CacheProperties properties = new CacheProperties(null, null, null, null, null, null, null, null, null, null,
-				null, null, null, null);
+				null, null, null, null, null);
 		assertThat(properties.enabled()).isTrue();
 		assertThat(properties.keyPrefix()).isEqualTo("catalog:");
 		assertThat(properties.cacheControl()).isEqualTo("max-age=5, stale-while-revalidate=300, stale-if-error=3600");
@@ -23,7 +23,7 @@ class CachePropertiesTests {
 	void aFreshWindowOfZeroIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CacheProperties(null, Duration.ZERO, null, null, null, null, null, null, null, null,
-					null, null, null, null))
+					null, null, null, null, null))
 			.withMessageContaining("catalog.cache.fresh");
 	}
 
@@ -31,7 +31,7 @@ class CachePropertiesTests {
 	void aNegativeEarlyRefreshBetaIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new CacheProperties(null, null, null, null, null, null, null, null, -1.0, null, null,
-					null, null, null))
+					null, null, null, null))
 			.withMessageContaining("early-refresh-beta");
 	}
 

@@ -73,6 +73,23 @@ class CacheWarmUpIntegrationTests {
 	}
 
 	@Test
+	void theWarmUpRequestsStopOnceTheJitHasGoneQuietLongBeforeTheirMost() {
+		long started = System.nanoTime();
+		try (ConfigurableApplicationContext instance = start(true, "--catalog.cache.warm-up-requests=100000000",
+				"--catalog.cache.warm-up-requests-wait=120s")) {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			double hits = instance.getBean(MeterRegistry.class)
+				.get("catalog.cache.requests")
+				.tag("result", "hit")
+				.counter()
+				.count();
+			// two rounds at least (the first of 500), then quiet: this JVM has compiled the hit path
+			assertThat(hits).isGreaterThan(1_000).isLessThan(100_000_000);
+			assertThat(took).as("start-up, ended by the JIT going quiet, not by the wait").isLessThan(Duration.ofSeconds(110));
+		}
+	}
+
+	@Test
 	void rateLimitsLetTheWarmUpThroughButNotAnyoneElse() {
 		try (ConfigurableApplicationContext instance = start(true, "--catalog.cache.warm-up-requests=300",
 				"--catalog.rate-limit.enabled=true", "--catalog.rate-limit.reads.rate=1",
