@@ -103,23 +103,15 @@ public class ArtifactQueries {
 			 ORDER BY e.position_at DESC, e.id DESC
 			""".formatted("%s", ENRICH);
 
-	/** One artifact's {@link ArtifactDetail} JSON, rendered like the list's ({@link #ENRICH}). */
+	/**
+	 * One artifact's {@link ArtifactDetail} JSON, rendered like the list's ({@link #ENRICH}) by
+	 * the view {@code artifact_details} (migrations/050-artifact-details.sql): a short text,
+	 * since the driver tokenizes every statement's text each time it runs it.
+	 */
 	private static final String DETAIL = """
-			SELECT row_to_json(j)::text AS json
-			  FROM artifacts a
-			 CROSS JOIN LATERAL (
-			       SELECT a.id, a.name, a.type, a.description,
-			              ARRAY(SELECT t.tag FROM artifact_tags t WHERE t.artifact_id = a.id ORDER BY t.tag) AS tags,
-			              a.metadata,
-			              (SELECT coalesce('[' || string_agg(row_to_json(vj)::text, ','
-			                                   ORDER BY v.released_at DESC, v.version DESC) || ']', '[]')::json
-			                 FROM artifact_versions v
-			                CROSS JOIN LATERAL (SELECT v.version, json_instant(v.released_at) AS "releasedAt") vj
-			                WHERE v.artifact_id = a.id) AS versions,
-			              json_instant(a.created_at) AS "createdAt", json_instant(a.updated_at) AS "updatedAt",
-			""" + COLLECTIONS_JSON_OF.formatted("a") + """
-			 AS collections) j
-			 WHERE a.id = :id
+			SELECT d.json
+			  FROM artifact_details d
+			 WHERE d.id = :id
 			""";
 
 	private final DatabaseClient database;
