@@ -32,7 +32,8 @@ public class ArtifactQueries {
 	 * The collections of the artifact aliased {@code %1$s} as a JSON array of
 	 * {@code {"id","name","artifactCount"}} ordered by name: index lookups on the artifact's
 	 * memberships, never a count. Joined with {@code string_agg} rather than {@code json_agg},
-	 * which puts a newline between elements.
+	 * which puts a newline between elements. The view {@code artifact_details} (the detail)
+	 * repeats it; {@code ArtifactJsonIntegrationTests} holds the two to the same JSON.
 	 */
 	static final String COLLECTIONS_JSON_OF = """
 			       (SELECT coalesce('[' || string_agg(row_to_json(cj)::text, ',' ORDER BY c.name, c.id) || ']', '[]')::json
