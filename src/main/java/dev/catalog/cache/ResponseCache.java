@@ -3,8 +3,6 @@ package dev.catalog.cache;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -196,7 +194,7 @@ public class ResponseCache {
 		response.eTag(entry.etag(coding))
 			.header(HttpHeaders.CACHE_CONTROL, this.cacheControl)
 			.header("X-Cache", source.name());
-		varyByAcceptEncoding(request, response);
+		VaryByAcceptEncoding.addTo(request, response);
 		if (source.fromRedis()) {
 			response.header(HttpHeaders.AGE, Long.toString(Math.max(0, (now - entry.createdAt()) / 1000)));
 		}
@@ -207,26 +205,6 @@ public class ResponseCache {
 			response.header(HttpHeaders.CONTENT_ENCODING, coding.token());
 		}
 		return response.contentType(type).bodyValue(entry.body(coding));
-	}
-
-	/**
-	 * Adds {@code Accept-Encoding} to the {@code Vary} the response has so far (a filter may
-	 * have set one): the builder's headers replace the response's when it is written.
-	 */
-	private static void varyByAcceptEncoding(ServerRequest request, ServerResponse.BodyBuilder response) {
-		List<String> vary = request.exchange().getResponse().getHeaders().getVary();
-		for (String name : vary) {
-			if (name.equalsIgnoreCase(HttpHeaders.ACCEPT_ENCODING) || name.equals("*")) {
-				return;
-			}
-		}
-		if (vary.isEmpty()) {
-			response.varyBy(HttpHeaders.ACCEPT_ENCODING);
-			return;
-		}
-		List<String> names = new ArrayList<>(vary);
-		names.add(HttpHeaders.ACCEPT_ENCODING);
-		response.varyBy(names.toArray(new String[0]));
 	}
 
 	private static boolean notModified(ServerRequest request, CacheEntry entry) {
