@@ -35,6 +35,20 @@ class VaryWebFilterTests {
 	}
 
 	@Test
+	void answersWithOtherLinesInTurnEachGetTheirOwnVary() {
+		List<String> cors = List.of("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers");
+		for (int i = 0; i < 3; i++) {
+			assertThat(answer(HttpMethod.GET, "/api/v1/artifacts", HttpStatus.OK, cors)).containsExactly("Accept",
+					"Accept-Encoding", "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers");
+			assertThat(answer(HttpMethod.GET, "/api/v1/artifacts", HttpStatus.OK, List.of()))
+				.containsExactly("Accept", "Accept-Encoding", "Origin");
+			assertThat(answer(HttpMethod.GET, "/api/v1/artifacts", HttpStatus.OK, List.of("*"))).containsExactly("*");
+			assertThat(answer(HttpMethod.GET, "/api/v1/artifacts", HttpStatus.OK, List.of("X-Thing")))
+				.containsExactly("Accept", "Accept-Encoding", "Origin", "X-Thing");
+		}
+	}
+
+	@Test
 	void varyStarIsLeftAlone() {
 		assertThat(answer(HttpMethod.GET, "/api/v1/artifacts", HttpStatus.OK, List.of("*"))).containsExactly("*");
 	}
