@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * Sends the warm-up requests in rounds of about a second until the JIT has gone quiet: two
  * rounds in a row in which the compilers worked for less than {@value #QUIET_PERCENT} % of the
  * round's time. By then what the requests run has been compiled by C2, and the instance serves
- * at full speed from its first request; a fixed count could not say when that is (5,000 hits
- * were about a tenth of what it took on two cores, bench/results/cpu/README.md). The requests
+ * at full speed from its first request; a fixed count could not say when that is (the old
+ * default of 5,000 hits was a small fraction of the 80,000–195,000 it took on two shared cores,
+ * bench/results/cpu/README.md). A round still running at the wait's end finishes in the
+ * background. The requests
  * also stop at {@code max} and when {@code wait} has passed, whichever comes first; where the
  * JVM does not report compilation time they run until one of those.
  * <p>
@@ -57,14 +60,14 @@ final class HitPathWarmUp {
 
 	private final LongSupplier nanoTime;
 
-	private final LongSupplier compiledMillis;
+	private final @Nullable LongSupplier compiledMillis;
 
 	/**
 	 * @param nanoTime a monotonic clock in nanoseconds
 	 * @param compiledMillis the compilers' total time so far in milliseconds, or {@code null}
 	 * where the JVM does not report it
 	 */
-	HitPathWarmUp(LongSupplier nanoTime, LongSupplier compiledMillis) {
+	HitPathWarmUp(LongSupplier nanoTime, @Nullable LongSupplier compiledMillis) {
 		this.nanoTime = nanoTime;
 		this.compiledMillis = compiledMillis;
 	}
