@@ -38,7 +38,7 @@ class VaryWebFilter implements WebFilter, Ordered {
 	 * lines (none, or the CORS processor's), and tokenizing and merging them for each one was
 	 * 1–2 % of a cached hit's CPU. Racy on purpose: a stale or lost memo only costs a merge.
 	 */
-	private volatile Memo last = new Memo(List.of(), String.join(", ", NAMES));
+	private volatile Memo last = new Memo(List.of(), String.join(", ", merged(List.of())));
 
 	@Override
 	public int getOrder() {
@@ -70,7 +70,7 @@ class VaryWebFilter implements WebFilter, Ordered {
 	}
 
 	/** The {@code Vary} value for an answer that has {@code lines} so far ({@code null}: none). */
-	String header(@Nullable List<String> lines) {
+	private String header(@Nullable List<String> lines) {
 		List<String> present = (lines != null) ? lines : List.of();
 		Memo memo = this.last;
 		if (present.equals(memo.lines())) {
